@@ -1,0 +1,3 @@
+#ifndef CT_DIGEST_H
+#define CT_DIGEST_H
+#endif

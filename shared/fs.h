@@ -1,0 +1,3 @@
+#ifndef CT_FS_H
+#define CT_FS_H
+#endif

@@ -1,0 +1,17 @@
+## libshared.a: code two or more tools need (STYLE.md 3.1).
+noinst_LIBRARIES += libshared.a
+libshared_a_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS)
+libshared_a_SOURCES = \
+	%reldir%/common.h %reldir%/cleanup.h %reldir%/banned.h \
+	%reldir%/error.c %reldir%/error.h \
+	%reldir%/xalloc.c %reldir%/xalloc.h \
+	%reldir%/cli.c %reldir%/cli.h \
+	%reldir%/log.c %reldir%/log.h \
+	%reldir%/json.c %reldir%/json.h \
+	%reldir%/digest.c %reldir%/digest.h \
+	%reldir%/fs.c %reldir%/fs.h \
+	%reldir%/ocispec/runtime.c %reldir%/ocispec/runtime.h \
+	%reldir%/ocispec/state.c %reldir%/ocispec/state.h
+
+## What every program links besides its own archive.
+SHARED_LIBS = libshared.a $(YAJL_LIBS) $(CRYPTO_LIBS)

@@ -1,0 +1,3 @@
+#ifndef CT_OCISPEC_RUNTIME_H
+#define CT_OCISPEC_RUNTIME_H
+#endif

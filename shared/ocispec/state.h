@@ -1,0 +1,3 @@
+#ifndef CT_OCISPEC_STATE_H
+#define CT_OCISPEC_STATE_H
+#endif

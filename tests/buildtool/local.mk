@@ -1,0 +1,1 @@
+## bats suites for buildtool: one file per command

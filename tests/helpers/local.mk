@@ -1,0 +1,1 @@
+## testinit: static payload run inside containers by the tests.

@@ -1,0 +1,1 @@
+## bats suites for imagetool: one file per command

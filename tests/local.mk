@@ -1,0 +1,28 @@
+## make check: C unit tests (TAP) and bats suites, all through automake's tap-driver.
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+TEST_EXTENSIONS = .bats
+BATS_LOG_DRIVER = $(LOG_DRIVER)
+BATS_LOG_COMPILER = $(BATS)
+AM_BATS_LOG_FLAGS = --tap
+AM_TESTS_ENVIRONMENT = \
+	CRUNTIME='$(abs_top_builddir)/cruntime'; export CRUNTIME; \
+	CIMAGE='$(abs_top_builddir)/cimage'; export CIMAGE; \
+	CBUILD='$(abs_top_builddir)/cbuild'; export CBUILD; \
+	TESTINIT='$(abs_top_builddir)/tests/helpers/testinit'; export TESTINIT; \
+	CT_SRCDIR='$(abs_top_srcdir)'; export CT_SRCDIR; \
+	CT_BUILDDIR='$(abs_top_builddir)'; export CT_BUILDDIR;
+
+UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
+UNIT_TESTS =
+BATS_TESTS =
+EXTRA_DIST += %reldir%/unit/tap.h
+
+include %reldir%/unit/local.mk
+include %reldir%/helpers/local.mk
+include %reldir%/runtime/local.mk
+include %reldir%/imagetool/local.mk
+include %reldir%/buildtool/local.mk
+
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS) $(BATS_TESTS)
+EXTRA_DIST += $(BATS_TESTS)

@@ -1,0 +1,1 @@
+## bats suites for runtime: one file per command
