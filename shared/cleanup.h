@@ -61,11 +61,11 @@ ct_cleanup_strvp (char ***v)
 	free (*v);
 }
 
-#define cleanup_free __attribute__ ((cleanup (ct_cleanup_freep)))
+#define cleanup_free  __attribute__ ((cleanup (ct_cleanup_freep)))
 #define cleanup_close __attribute__ ((cleanup (ct_cleanup_closep)))
-#define cleanup_file __attribute__ ((cleanup (ct_cleanup_filep)))
-#define cleanup_dir __attribute__ ((cleanup (ct_cleanup_dirp)))
-#define cleanup_strv __attribute__ ((cleanup (ct_cleanup_strvp)))
+#define cleanup_file  __attribute__ ((cleanup (ct_cleanup_filep)))
+#define cleanup_dir   __attribute__ ((cleanup (ct_cleanup_dirp)))
+#define cleanup_strv  __attribute__ ((cleanup (ct_cleanup_strvp)))
 
 static inline void *
 ct_steal_pointer (void *pp)

@@ -12,11 +12,10 @@
 
 #include "error.h"
 
-struct ct_globals
-{
-	const char *tool;     /* "cruntime", "cimage", "cbuild" */
-	const char *root;     /* cruntime --root (state directory) */
-	const char *log_path; /* --log */
+struct ct_globals {
+	const char *tool;       /* "cruntime", "cimage", "cbuild" */
+	const char *root;       /* cruntime --root (state directory) */
+	const char *log_path;   /* --log */
 	const char *log_format; /* --log-format text|json */
 	const char *log_level;  /* --log-level */
 	bool debug;             /* --debug */
@@ -28,8 +27,7 @@ struct ct_globals
 
 typedef int (*ct_cmd_fn) (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 
-struct ct_command
-{
+struct ct_command {
 	const char *name;
 	ct_cmd_fn fn; /* NULL: planned, answers "not implemented yet" with exit 1 */
 	const char *summary;

@@ -21,9 +21,9 @@
 #include "xalloc.h"
 
 #define CT_ARRAY_SIZE(a) (sizeof (a) / sizeof ((a)[0]))
-#define CT_UNUSED __attribute__ ((unused))
-#define LIKELY(x) __builtin_expect (!!(x), 1)
-#define UNLIKELY(x) __builtin_expect (!!(x), 0)
+#define CT_UNUSED        __attribute__ ((unused))
+#define LIKELY(x)        __builtin_expect (!!(x), 1)
+#define UNLIKELY(x)      __builtin_expect (!!(x), 0)
 
 #include "banned.h"
 

@@ -6,8 +6,7 @@
 #ifndef CT_ERROR_H
 #define CT_ERROR_H
 
-struct ct_error_s
-{
+struct ct_error_s {
 	int status; /* errno value, or 0 when no system error is involved */
 	char *msg;  /* owned; lowercase, no final period, no strerror text */
 };

@@ -40,7 +40,7 @@ void ct_jsonw_kv_uint (struct ct_jsonw *w, const char *key, uint64_t v);
 void ct_jsonw_kv_bool (struct ct_jsonw *w, const char *key, bool v);
 
 /* Finish the document: on success *out is a malloc'd NUL-terminated buffer of
-   *len bytes (a trailing newline when beautify), and w is freed either way. */
+ *len bytes (a trailing newline when beautify), and w is freed either way. */
 int ct_jsonw_finish (struct ct_jsonw *w, char **out, size_t *len, ct_error_t *err);
 
 /* ---- reading: see the rest of this header (owned by shared/json.c) ---- */

@@ -15,16 +15,14 @@
 
 #include "error.h"
 
-enum ct_log_level
-{
+enum ct_log_level {
 	CT_LOG_ERROR = 0,
 	CT_LOG_WARNING,
 	CT_LOG_INFO,
 	CT_LOG_DEBUG,
 };
 
-enum ct_log_format
-{
+enum ct_log_format {
 	CT_LOG_FORMAT_TEXT = 0,
 	CT_LOG_FORMAT_JSON,
 };
@@ -40,10 +38,10 @@ void ct_log_set_fd (int fd);
 void ct_log (enum ct_log_level level, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 bool ct_log_enabled (enum ct_log_level level);
 
-#define ct_log_debug(...) ct_log (CT_LOG_DEBUG, __VA_ARGS__)
-#define ct_log_info(...) ct_log (CT_LOG_INFO, __VA_ARGS__)
+#define ct_log_debug(...)   ct_log (CT_LOG_DEBUG, __VA_ARGS__)
+#define ct_log_info(...)    ct_log (CT_LOG_INFO, __VA_ARGS__)
 #define ct_log_warning(...) ct_log (CT_LOG_WARNING, __VA_ARGS__)
-#define ct_log_error(...) ct_log (CT_LOG_ERROR, __VA_ARGS__)
+#define ct_log_error(...)   ct_log (CT_LOG_ERROR, __VA_ARGS__)
 
 /* Report a command's final error (log + stderr as above) and release it. */
 void ct_log_error_release (ct_error_t *err);

@@ -1,7 +1,6 @@
 #include "common.h"
 
-static void __attribute__ ((noreturn))
-oom (void)
+static void __attribute__ ((noreturn)) oom (void)
 {
 	static const char msg[] = "fatal: out of memory\n";
 	if (write (STDERR_FILENO, msg, sizeof msg - 1) < 0) {

@@ -13,12 +13,12 @@
 
 #define TAP_SKIP 77
 
-#define CHECK(cond)                                                                                   \
-	do {                                                                                          \
-		if (!(cond)) {                                                                        \
-			printf ("# %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);           \
-			return -1;                                                                    \
-		}                                                                                     \
+#define CHECK(cond)                                                                        \
+	do {                                                                               \
+		if (!(cond)) {                                                             \
+			printf ("# %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+			return -1;                                                         \
+		}                                                                          \
 	} while (0)
 
 #define CHECK_STR(a, b)                                                                               \
@@ -32,22 +32,24 @@
 	} while (0)
 
 /* The error's text contains `needle`. */
-#define CHECK_ERR(err, needle)                                                                        \
-	do {                                                                                          \
-		if ((err) == NULL || strstr ((err)->msg, (needle)) == NULL) {                         \
-			printf ("# %s:%d: error is \"%s\", expected to contain \"%s\"\n", __FILE__,   \
-			        __LINE__, (err) ? (err)->msg : "(none)", (needle));                   \
-			return -1;                                                                    \
-		}                                                                                     \
+#define CHECK_ERR(err, needle)                                                                                \
+	do {                                                                                                  \
+		if ((err) == NULL || strstr ((err)->msg, (needle)) == NULL) {                                 \
+			printf ("# %s:%d: error is \"%s\", expected to contain \"%s\"\n", __FILE__, __LINE__, \
+			        (err) ? (err)->msg : "(none)", (needle));                                     \
+			return -1;                                                                            \
+		}                                                                                             \
 	} while (0)
 
-struct tap_test
-{
+struct tap_test {
 	const char *name;
 	int (*fn) (void);
 };
 
-#define TAP_TEST(f) { #f, f }
+#define TAP_TEST(f)   \
+	{             \
+#f, f \
+	}
 #define TAP_COUNT(a) ((int) (sizeof (a) / sizeof ((a)[0])))
 
 static inline int

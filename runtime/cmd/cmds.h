@@ -1,0 +1,11 @@
+/* The cruntime subcommands: one file each under runtime/cmd/ (STYLE.md 3.6). */
+#ifndef RT_CMDS_H
+#define RT_CMDS_H
+
+#include "cli.h"
+
+int cmd_spec (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_features (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_run (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+
+#endif

@@ -1,0 +1,3 @@
+#ifndef RT_VALIDATE_H
+#define RT_VALIDATE_H
+#endif
