@@ -1,7 +1,231 @@
+/* cimage: global options, the command table and exit codes (specs/cimage.1.md).
+   Every command of the design has a row; a row with fn == NULL is planned and
+   answers "cimage CMD: not implemented yet" with exit 1, never success. */
 #include "common.h"
 
-int
-main (void)
+#include <getopt.h>
+
+#include "cli.h"
+#include "log.h"
+
+static const struct ct_command commands[] = {
+	{ "pull", NULL, "copy an image into the store and print its manifest digest" },
+	{ "push", NULL, "copy a stored image to a destination" },
+	{ "copy", NULL, "copy an image from any transport to any transport" },
+	{ "images", NULL, "list the images in the store" },
+	{ "inspect", NULL, "print an image's manifest, config or summary" },
+	{ "tag", NULL, "give a stored image another name" },
+	{ "rm", NULL, "remove names from the store" },
+	{ "gc", NULL, "delete blobs no name refers to" },
+	{ "history", NULL, "print the history of a stored image" },
+	{ "unpack", NULL, "unpack an image into an OCI runtime bundle" },
+	{ "commit", NULL, "store a bundle's rootfs changes as a new image" },
+	{ "config", NULL, "change an image's configuration" },
+	{ "export", NULL, "write a stored image as an OCI archive" },
+	{ "import", NULL, "read an OCI or docker archive into the store" },
+	{ "login", NULL, "store credentials for a registry" },
+	{ "logout", NULL, "remove stored credentials for a registry" },
+	{ NULL, NULL, NULL },
+};
+
+/* struct ct_command has no usage field: the usage lines live here, by name. */
+static const struct {
+	const char *name;
+	const char *usage;
+} usages[] = {
+	{ "pull", "cimage pull [--platform OS/ARCH[/VARIANT]] [--tls-verify=false] [--cert-dir DIR] SRC [NAME]" },
+	{ "push", "cimage push [--tls-verify=false] [--cert-dir DIR] NAME DEST" },
+	{ "copy", "cimage copy [--platform OS/ARCH[/VARIANT]] [--tls-verify=false] [--cert-dir DIR] SRC DEST" },
+	{ "images", "cimage images [--format table|json] [-q]" },
+	{ "inspect", "cimage inspect [--raw|--config] REF" },
+	{ "tag", "cimage tag NAME NEWNAME" },
+	{ "rm", "cimage rm NAME..." },
+	{ "gc", "cimage gc" },
+	{ "history", "cimage history NAME" },
+	{ "unpack", "cimage unpack [--rootless] [--uid-map C:H:N] [--gid-map C:H:N] REF BUNDLE" },
+	{ "commit", "cimage commit [-m MSG] [--author A] BUNDLE NAME" },
+	{ "config", "cimage config [--env K=V] [--cmd JSON] [--entrypoint JSON] [--workdir D] [--user U]\n"
+	            "                     [--label K=V] [--expose P] [--volume D] [--stop-signal S] NAME [NEWNAME]" },
+	{ "export", "cimage export NAME [-o FILE|-]" },
+	{ "import", "cimage import FILE|- NAME" },
+	{ "login", "cimage login [-u USER] [--password-stdin] HOST" },
+	{ "logout", "cimage logout HOST" },
+};
+
+static const char *
+usage_of (const char *name)
 {
-	return 1;
+	size_t i;
+
+	for (i = 0; i < CT_ARRAY_SIZE (usages); i++)
+		if (strcmp (usages[i].name, name) == 0)
+			return usages[i].usage;
+	return name;
+}
+
+static void
+print_help (FILE *f)
+{
+	fputs ("usage: cimage [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS...]\n"
+	       "\n"
+	       "Copy OCI images between registries, archives and a local store, and turn them\n"
+	       "into OCI runtime bundles.  See cimage(1).\n"
+	       "\n"
+	       "GLOBAL OPTIONS:\n"
+	       "   --store DIR          image store (default: $CIMAGE_STORE, else /var/lib/cimage for\n"
+	       "                        root, ${XDG_DATA_HOME:-~/.local/share}/cimage otherwise)\n"
+	       "   --debug              log debug records\n"
+	       "   -q, --quiet          no progress output\n"
+	       "   --log FILE           write log records to FILE instead of stderr\n"
+	       "   --log-format FORMAT  log record format: text or json (default: text)\n"
+	       "   --log-level LEVEL    error, warning, info or debug (default: warning)\n"
+	       "   -h, --help           print this help and exit\n"
+	       "   -v, --version        print the version and exit\n"
+	       "\n",
+	       f);
+	ct_cli_print_commands (f, commands);
+	fputs ("\nRun `cimage COMMAND --help` for a command's usage.\n", f);
+}
+
+/* A planned command still answers `--help` with its usage: scripts and people
+   can learn the interface before it exists. */
+static bool
+wants_help (int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp (argv[i], "--") == 0)
+			return false;
+		if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* --store, then $CIMAGE_STORE, then the per-user default of the design. */
+static int
+resolve_store (const char *opt, char **out, ct_error_t *err)
+{
+	const char *env = getenv ("CIMAGE_STORE");
+	const char *xdg = getenv ("XDG_DATA_HOME");
+	const char *home = getenv ("HOME");
+
+	if (opt != NULL && opt[0] != '\0') {
+		*out = xstrdup (opt);
+		return 0;
+	}
+	if (env != NULL && env[0] != '\0') {
+		*out = xstrdup (env);
+		return 0;
+	}
+	if (geteuid () == 0) {
+		*out = xstrdup ("/var/lib/cimage");
+		return 0;
+	}
+	/* XDG base directory spec: a relative XDG_DATA_HOME is invalid and ignored. */
+	if (xdg != NULL && xdg[0] == '/') {
+		xasprintf (out, "%s/cimage", xdg);
+		return 0;
+	}
+	if (home == NULL || home[0] != '/')
+		return ct_make_error (err, 0, "find the default store: `HOME` is not an absolute path; use --store");
+	xasprintf (out, "%s/.local/share/cimage", home);
+	return 0;
+}
+
+enum {
+	OPT_STORE = 256,
+	OPT_DEBUG,
+	OPT_LOG,
+	OPT_LOG_FORMAT,
+	OPT_LOG_LEVEL,
+};
+
+static const struct option global_options[] = {
+	{ "store", required_argument, NULL, OPT_STORE },
+	{ "debug", no_argument, NULL, OPT_DEBUG },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'v' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int
+run (int argc, char **argv, ct_error_t *err)
+{
+	struct ct_globals g = { .tool = "cimage" };
+	cleanup_free char *store = NULL;
+	const struct ct_command *cmd;
+	int c;
+
+	while ((c = ct_cli_getopt (argc, argv, "+qhv", global_options, err)) != -1) {
+		switch (c) {
+		case OPT_STORE:
+			g.store = optarg;
+			break;
+		case OPT_DEBUG:
+			g.debug = true;
+			break;
+		case 'q':
+			g.quiet = true;
+			break;
+		case OPT_LOG:
+			g.log_path = optarg;
+			break;
+		case OPT_LOG_FORMAT:
+			g.log_format = optarg;
+			break;
+		case OPT_LOG_LEVEL:
+			g.log_level = optarg;
+			break;
+		case 'h':
+			print_help (stdout);
+			return 0;
+		case 'v':
+			ct_cli_print_version (stdout, "cimage", "image-spec: 1.1.1\n");
+			return 0;
+		default:
+			return -1;
+		}
+	}
+	if (ct_log_init (g.tool, g.log_path, g.log_format, g.log_level, g.debug, err) < 0)
+		return -1;
+	if (optind >= argc)
+		return ct_make_error (err, 0, "no command given; see `cimage --help`");
+
+	cmd = ct_cli_find (commands, argv[optind]);
+	if (cmd != NULL && cmd->fn == NULL && wants_help (argc - optind, argv + optind)) {
+		printf ("usage: %s\n\n%s.\n", usage_of (cmd->name), cmd->summary);
+		return 0;
+	}
+
+	if (cmd != NULL) {
+		if (resolve_store (g.store, &store, err) < 0)
+			return -1;
+		g.store = store;
+		ct_log_debug ("store `%s`", g.store);
+	}
+
+	return ct_cli_dispatch (&g, commands, argc - optind, argv + optind, err);
+}
+
+int
+main (int argc, char **argv)
+{
+	ct_error_t err = NULL;
+
+	if (run (argc, argv, &err) < 0) {
+		ct_log_error_release (&err);
+		return 1;
+	}
+	if (fflush (stdout) != 0 || ferror (stdout)) {
+		ct_make_error (&err, errno, "write to stdout");
+		ct_log_error_release (&err);
+		return 1;
+	}
+	return 0;
 }

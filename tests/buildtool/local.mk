@@ -1,1 +1,2 @@
 ## bats suites for buildtool: one file per command
+BATS_TESTS += %reldir%/cli.bats
