@@ -30,7 +30,7 @@ ct_cli_dispatch (struct ct_globals *g, const struct ct_command *cmds, int argc, 
 	if (cmd == NULL)
 		return ct_make_error (err, 0, "unknown command `%s`; see `%s --help`", argv[0], g->tool);
 	if (cmd->fn == NULL)
-		return ct_make_error (err, ENOSYS, "%s %s: not implemented yet", g->tool, cmd->name);
+		return ct_make_error (err, 0, "%s %s: not implemented yet", g->tool, cmd->name);
 	/* optind = 0 asks glibc (and musl) for a full re-initialisation of getopt. */
 	optind = 0;
 	return cmd->fn (g, argc, argv, err);
