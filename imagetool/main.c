@@ -6,6 +6,7 @@
 #include <getopt.h>
 
 #include "cli.h"
+#include "cas.h"
 #include "log.h"
 
 static const struct ct_command commands[] = {
@@ -103,37 +104,6 @@ wants_help (int argc, char **argv)
 	return false;
 }
 
-/* --store, then $CIMAGE_STORE, then the per-user default of the design. */
-static int
-resolve_store (const char *opt, char **out, ct_error_t *err)
-{
-	const char *env = getenv ("CIMAGE_STORE");
-	const char *xdg = getenv ("XDG_DATA_HOME");
-	const char *home = getenv ("HOME");
-
-	if (opt != NULL && opt[0] != '\0') {
-		*out = xstrdup (opt);
-		return 0;
-	}
-	if (env != NULL && env[0] != '\0') {
-		*out = xstrdup (env);
-		return 0;
-	}
-	if (geteuid () == 0) {
-		*out = xstrdup ("/var/lib/cimage");
-		return 0;
-	}
-	/* XDG base directory spec: a relative XDG_DATA_HOME is invalid and ignored. */
-	if (xdg != NULL && xdg[0] == '/') {
-		xasprintf (out, "%s/cimage", xdg);
-		return 0;
-	}
-	if (home == NULL || home[0] != '/')
-		return ct_make_error (err, 0, "find the default store: `HOME` is not an absolute path; use --store");
-	xasprintf (out, "%s/.local/share/cimage", home);
-	return 0;
-}
-
 enum {
 	OPT_STORE = 256,
 	OPT_DEBUG,
@@ -204,7 +174,7 @@ run (int argc, char **argv, ct_error_t *err)
 	}
 
 	if (cmd != NULL) {
-		if (resolve_store (g.store, &store, err) < 0)
+		if (ct_cas_default_dir (g.store, &store, err) < 0)
 			return -1;
 		g.store = store;
 		ct_log_debug ("store `%s`", g.store);

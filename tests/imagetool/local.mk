@@ -1,1 +1,3 @@
 ## bats suites for imagetool: one file per command
+BATS_TESTS += %reldir%/cli.bats
+BATS_TESTS += %reldir%/fixtures.bats
