@@ -1,12 +1,23 @@
 ## cruntime: the OCI runtime.  Only cruntime links libseccomp and libcap.
 bin_PROGRAMS += cruntime
 noinst_LIBRARIES += libruntime.a
+libruntime_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime
 libruntime_a_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS)
 libruntime_a_SOURCES = \
 	%reldir%/cmd/cmds.h \
 	%reldir%/cmd/spec.c \
-	%reldir%/validate.c %reldir%/validate.h
+	%reldir%/validate.c %reldir%/validate.h \
+	%reldir%/cmd/run.c \
+	%reldir%/cmd/features.c \
+	%reldir%/caps.c %reldir%/caps.h \
+	%reldir%/init.c %reldir%/init.h \
+	%reldir%/mounts.c %reldir%/mounts.h \
+	%reldir%/namespaces.c %reldir%/namespaces.h \
+	%reldir%/spawn.c %reldir%/spawn.h \
+	%reldir%/state.c %reldir%/state.h \
+	%reldir%/sync.h
 
 cruntime_SOURCES = %reldir%/main.c
+cruntime_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime
 cruntime_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS)
 cruntime_LDADD = libruntime.a $(SHARED_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)

@@ -1,7 +1,153 @@
+/* cruntime: global options (runc's), the command table, exit codes. */
 #include "common.h"
 
-int
-main (void)
+#include <seccomp.h>
+
+#include "cli.h"
+#include "cmd/cmds.h"
+#include "log.h"
+
+/* Every runc command, in runc's order; fn == NULL answers
+   "cruntime <cmd>: not implemented yet" (exit 1).  checkpoint/restore are
+   deliberately absent (no CRIU support planned). */
+static const struct ct_command commands[] = {
+	{ "create", NULL, "create a container" },
+	{ "delete", NULL, "delete any resources held by the container" },
+	{ "events", NULL, "display container events such as OOM notifications, cpu, memory, and IO usage statistics" },
+	{ "exec", NULL, "execute new process inside the container" },
+	{ "features", cmd_features, "show the enabled features" },
+	{ "kill", NULL, "kill sends the specified signal to the container's init process" },
+	{ "list", NULL, "lists containers started by cruntime with the given root" },
+	{ "pause", NULL, "pause suspends all processes inside the container" },
+	{ "ps", NULL, "ps displays the processes running inside a container" },
+	{ "resume", NULL, "resumes all processes that have been previously paused" },
+	{ "run", cmd_run, "create and run a container" },
+	{ "spec", cmd_spec, "create a new specification file" },
+	{ "start", NULL, "executes the user defined process in a created container" },
+	{ "state", NULL, "output the state of a container" },
+	{ "update", NULL, "update container resource constraints" },
+	{ NULL, NULL, NULL },
+};
+
+static void
+usage (FILE *f)
 {
-	return 1;
+	fputs ("usage: cruntime [global options] command [command options] [arguments...]\n\n"
+	       "cruntime is a command line client for running applications packaged according to\n"
+	       "the Open Container Initiative (OCI) format.\n\n",
+	       f);
+	ct_cli_print_commands (f, commands);
+	fputs ("\nGLOBAL OPTIONS:\n"
+	       "   --debug                 enable debug logging\n"
+	       "   --log FILE              set the log file to write cruntime logs to (default is stderr)\n"
+	       "   --log-format text|json  set the log format (default: text)\n"
+	       "   --root DIR              root directory for storage of container state (default: /run/cruntime)\n"
+	       "   --systemd-cgroup        use the systemd cgroup driver (not supported yet)\n"
+	       "   --rootless true|false|auto  ignore cgroup permission errors (default: auto)\n"
+	       "   --help, -h              show help\n"
+	       "   --version, -v           print the version\n",
+	       f);
+}
+
+static void
+print_version (void)
+{
+	const struct scmp_version *v = seccomp_version ();
+	cleanup_free char *extra = NULL;
+
+	xasprintf (&extra, "libseccomp: %u.%u.%u\n", v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
+	ct_cli_print_version (stdout, "cruntime", extra);
+}
+
+enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
+
+static int
+parse_globals (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "log", required_argument, NULL, OPT_LOG },
+		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD },
+		{ "rootless", required_argument, NULL, OPT_ROOTLESS },
+		{ "criu", required_argument, NULL, OPT_CRIU },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = ct_cli_getopt (argc, argv, "+hv", longopts, err)) != -1) {
+		switch (c) {
+		case OPT_ROOT:
+			g->root = optarg;
+			break;
+		case OPT_LOG:
+			g->log_path = optarg;
+			break;
+		case OPT_LOG_FORMAT:
+			if (strcmp (optarg, "text") != 0 && strcmp (optarg, "json") != 0)
+				return ct_make_error (err, 0, "invalid log-format: %s", optarg);
+			g->log_format = optarg;
+			break;
+		case OPT_DEBUG:
+			g->debug = true;
+			break;
+		case OPT_SYSTEMD:
+			g->systemd_cgroup = true;
+			break;
+		case OPT_ROOTLESS:
+			if (strcmp (optarg, "true") != 0 && strcmp (optarg, "false") != 0 &&
+			    strcmp (optarg, "auto") != 0)
+				return ct_make_error (
+				        err, 0, "invalid value `%s` for --rootless: want true, false or auto", optarg);
+			g->rootless = optarg;
+			break;
+		case OPT_CRIU:
+			break; /* runc's, for checkpoint/restore: accepted, unused */
+		case 'h':
+			usage (stdout);
+			return 1;
+		case 'v':
+			print_version ();
+			return 1;
+		default:
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+	struct ct_globals g = { 0 };
+	ct_error_t err = NULL;
+	int r;
+
+	g.tool = "cruntime";
+	g.root = "/run/cruntime";
+	g.rootless = "auto";
+
+	r = parse_globals (&g, argc, argv, &err);
+	if (r == 0 && ct_log_init (g.tool, g.log_path, g.log_format, g.log_level, g.debug, &err) < 0)
+		r = -1;
+	if (r < 0) {
+		/* The logger may not be set up: it falls back to stderr. */
+		ct_log_error_release (&err);
+		return 1;
+	}
+	if (r > 0)
+		return 0;
+	if (optind >= argc) {
+		usage (stderr);
+		return 1;
+	}
+	r = ct_cli_dispatch (&g, commands, argc - optind, argv + optind, &err);
+	if (r < 0) {
+		ct_log_error_release (&err);
+		return 1;
+	}
+	return r;
 }

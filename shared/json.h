@@ -45,4 +45,71 @@ int ct_jsonw_finish (struct ct_jsonw *w, char **out, size_t *len, ct_error_t *er
 
 /* ---- reading: see the rest of this header (owned by shared/json.c) ---- */
 
+#include <yajl/yajl_tree.h>
+
+/* Largest document we parse (STYLE.md 3.5, rule 8). */
+#define CT_JSON_MAX_SIZE (4u * 1024 * 1024)
+
+/* Parse `len` bytes into a tree.  Fails with "document too large" above
+   CT_JSON_MAX_SIZE, "invalid JSON: <yajl's first line>" otherwise. */
+int ct_json_parse (const char *data, size_t len, yajl_val *out, ct_error_t *err);
+
+void ct_json_freep (yajl_val *v);
+#define cleanup_yajl __attribute__ ((cleanup (ct_json_freep)))
+
+/* Paths for messages.  `path` is the parent's path ("" at the top level):
+   ct_json_path_key ("linux", "uidMappings") = "linux.uidMappings",
+   ct_json_path_index ("linux.uidMappings", 1) = "linux.uidMappings[1]".
+   Both return malloc'd strings. */
+char *ct_json_path_key (const char *path, const char *key);
+char *ct_json_path_index (const char *path, size_t i);
+
+/* Member `key` of object obj (the last one when repeated, as Go does), or
+   NULL when absent, JSON null, or obj is not an object. */
+yajl_val ct_json_lookup (yajl_val obj, const char *key);
+
+/* Error "`<path>`: <what>" (what is e.g. "required", "not a string"). */
+int ct_json_error (ct_error_t *err, const char *path, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+
+/* Value converters: v is the value at `path` (never NULL). */
+int ct_json_as_str (yajl_val v, const char *path, char **out, ct_error_t *err);
+int ct_json_as_bool (yajl_val v, const char *path, bool *out, ct_error_t *err);
+/* Integers: the number text must be an integer (no fraction, no exponent)
+   within [0, max] / [min, max]; else "not a <tname>" ("not a uint32"). */
+int ct_json_as_uint (yajl_val v, const char *path, uint64_t max, const char *tname, uint64_t *out, ct_error_t *err);
+int ct_json_as_int (yajl_val v, const char *path, int64_t min, int64_t max, const char *tname, int64_t *out,
+                    ct_error_t *err);
+int ct_json_as_object (yajl_val v, const char *path, ct_error_t *err); /* type check only */
+int ct_json_as_array (yajl_val v, const char *path, ct_error_t *err);  /* type check only */
+
+/* Member getters.  For each: absent (or null) and required -> "`path.key`:
+   required"; absent and optional -> 0 with *present = false (when present
+   is not NULL) and *out untouched; wrong type/range -> error naming
+   `path.key`.  String outputs are malloc'd and replace nothing: *out must be
+   NULL or owned by the caller's structure (it is freed first). */
+int ct_json_get_str (yajl_val obj, const char *path, const char *key, bool required, char **out, ct_error_t *err);
+int ct_json_get_bool (yajl_val obj, const char *path, const char *key, bool required, bool *out, bool *present,
+                      ct_error_t *err);
+int ct_json_get_u16 (yajl_val obj, const char *path, const char *key, bool required, uint16_t *out, bool *present,
+                     ct_error_t *err);
+int ct_json_get_u32 (yajl_val obj, const char *path, const char *key, bool required, uint32_t *out, bool *present,
+                     ct_error_t *err);
+int ct_json_get_u64 (yajl_val obj, const char *path, const char *key, bool required, uint64_t *out, bool *present,
+                     ct_error_t *err);
+int ct_json_get_i32 (yajl_val obj, const char *path, const char *key, bool required, int32_t *out, bool *present,
+                     ct_error_t *err);
+int ct_json_get_i64 (yajl_val obj, const char *path, const char *key, bool required, int64_t *out, bool *present,
+                     ct_error_t *err);
+/* A NULL-terminated vector of owned strings ("`path.key[2]`: not a string"). */
+int ct_json_get_strv (yajl_val obj, const char *path, const char *key, bool required, char ***out, ct_error_t *err);
+/* An array of uint32 (malloc'd, *n elements). */
+int ct_json_get_u32v (yajl_val obj, const char *path, const char *key, bool required, uint32_t **out, size_t *n,
+                      bool *present, ct_error_t *err);
+/* An object whose values are all strings: parallel key/value vectors. */
+int ct_json_get_strmap (yajl_val obj, const char *path, const char *key, bool required, char ***keys, char ***values,
+                        size_t *n, bool *present, ct_error_t *err);
+/* An object or array member, type-checked; *out = NULL when absent. */
+int ct_json_get_object (yajl_val obj, const char *path, const char *key, bool required, yajl_val *out, ct_error_t *err);
+int ct_json_get_array (yajl_val obj, const char *path, const char *key, bool required, yajl_val *out, ct_error_t *err);
+
 #endif

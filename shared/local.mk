@@ -5,11 +5,13 @@ libshared_a_SOURCES = \
 	%reldir%/common.h %reldir%/cleanup.h %reldir%/banned.h \
 	%reldir%/error.c %reldir%/error.h \
 	%reldir%/xalloc.c %reldir%/xalloc.h \
+	%reldir%/cas.c %reldir%/cas.h \
 	%reldir%/cli.c %reldir%/cli.h \
 	%reldir%/log.c %reldir%/log.h \
 	%reldir%/json.c %reldir%/json.h \
 	%reldir%/digest.c %reldir%/digest.h \
 	%reldir%/fs.c %reldir%/fs.h \
+	%reldir%/strv.c %reldir%/strv.h \
 	%reldir%/ocispec/runtime.c %reldir%/ocispec/runtime.h \
 	%reldir%/ocispec/state.c %reldir%/ocispec/state.h
 

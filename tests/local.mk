@@ -26,3 +26,23 @@ include %reldir%/buildtool/local.mk
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS) $(BATS_TESTS)
 EXTRA_DIST += $(BATS_TESTS)
+
+EXTRA_DIST += \
+	%reldir%/lib/helpers.bash \
+	%reldir%/fixtures/mk-busybox-rootfs.sh \
+	%reldir%/fixtures/mk-busybox-image.sh \
+	%reldir%/fixtures/demo.sh
+
+# Fixtures the bats suites make once per build tree (tests/lib/helpers.bash).
+clean-local: clean-local-tests
+clean-local-tests:
+	-rm -rf tests/cache demo
+.PHONY: clean-local-tests
+
+# Config fixtures: the full and minimal configs and the malformed cases
+# (tests/fixtures/bad-configs/NN-name.json + NN-name.expect), the schema validator.
+EXTRA_DIST += \
+	%reldir%/fixtures/full-config.json \
+	%reldir%/fixtures/minimal-config.json \
+	%reldir%/fixtures/bad-configs \
+	%reldir%/lib/validate-schema.py

@@ -2,3 +2,33 @@
 UNIT_TESTS += %reldir%/test-error
 %canon_reldir%_test_error_CPPFLAGS = $(UNIT_CPPFLAGS)
 %canon_reldir%_test_error_LDADD = $(SHARED_LIBS)
+UNIT_TESTS += %reldir%/test-log
+%canon_reldir%_test_log_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_log_LDADD = $(SHARED_LIBS)
+UNIT_TESTS += %reldir%/test-digest
+%canon_reldir%_test_digest_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_digest_LDADD = $(SHARED_LIBS)
+UNIT_TESTS += %reldir%/test-fs
+%canon_reldir%_test_fs_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_fs_LDADD = $(SHARED_LIBS)
+UNIT_TESTS += %reldir%/test-strv
+%canon_reldir%_test_strv_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_strv_LDADD = $(SHARED_LIBS)
+UNIT_TESTS += %reldir%/test-cas
+%canon_reldir%_test_cas_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_cas_LDADD = $(SHARED_LIBS)
+
+UNIT_TESTS += %reldir%/test-json
+%canon_reldir%_test_json_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_json_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+%canon_reldir%_test_json_LDADD = $(SHARED_LIBS)
+
+UNIT_TESTS += %reldir%/test-ocispec-runtime
+%canon_reldir%_test_ocispec_runtime_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_ocispec_runtime_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+%canon_reldir%_test_ocispec_runtime_LDADD = libruntime.a $(SHARED_LIBS)
+
+UNIT_TESTS += %reldir%/test-ocispec-state
+%canon_reldir%_test_ocispec_state_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_ocispec_state_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+%canon_reldir%_test_ocispec_state_LDADD = $(SHARED_LIBS)

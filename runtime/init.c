@@ -1,0 +1,360 @@
+/* CHILD side: from clone() to execve().  The plan was fully prepared by the
+   parent (spawn.c); every step below only performs system calls on it.  The
+   order is the point of this file: read it top to bottom with runc's
+   standard_init_linux.go / rootfs_linux.go next to it. */
+#include "common.h"
+
+#include <grp.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "caps.h"
+#include "init.h"
+#include "sync.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+struct init_state {
+	struct rt_init *p;
+	int rootfd;            /* O_PATH fd of the rootfs, then of the new "/" */
+	const char *exec_path; /* resolved args[0] */
+	char path_buf[PATH_MAX];
+};
+
+static int
+step_oom (struct init_state *s, ct_error_t *err)
+{
+	cleanup_close int fd = -1;
+	char buf[32];
+	int len;
+
+	/* Still in the host's /proc: before the mounts replace it. */
+	if (!s->p->has_oom_score_adj)
+		return 0;
+	fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_make_error (err, errno, "open `/proc/self/oom_score_adj`");
+	len = snprintf (buf, sizeof (buf), "%d", s->p->oom_score_adj);
+	if (write (fd, buf, (size_t) len) != len)
+		return ct_make_error (err, errno, "set oom_score_adj to %d", s->p->oom_score_adj);
+	return 0;
+}
+
+static int
+step_setns (struct init_state *s, ct_error_t *err)
+{
+	size_t i;
+
+	for (i = 0; i < s->p->n_joins; i++)
+		if (setns (s->p->joins[i].fd, s->p->joins[i].flag) < 0)
+			return ct_make_error (err, errno, "join namespace (flag %#x)", (unsigned) s->p->joins[i].flag);
+	return 0;
+}
+
+static int
+step_prepare_root (struct init_state *s, ct_error_t *err)
+{
+	/* Our copy of the host mount tree must not propagate anything back
+	   (runc: rslave by default, or what rootfsPropagation asks). */
+	if (mount (NULL, "/", NULL, s->p->root_propagation, NULL) < 0)
+		return ct_make_error (err, errno, "set the propagation of `/`");
+	/* pivot_root needs the rootfs to be a mount point. */
+	if (mount (s->p->rootfs, s->p->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return ct_make_error (err, errno, "bind mount the rootfs `%s`", s->p->rootfs);
+	s->rootfd = open (s->p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->rootfd < 0)
+		return ct_make_error (err, errno, "open the rootfs `%s`", s->p->rootfs);
+	return 0;
+}
+
+static int
+step_mounts (struct init_state *s, ct_error_t *err)
+{
+	size_t i;
+
+	for (i = 0; i < s->p->n_mounts; i++)
+		if (rt_mount_do (s->rootfd, &s->p->mounts[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+step_devices (struct init_state *s, ct_error_t *err)
+{
+	mode_t old = umask (0);
+	int r = rt_mount_default_devices (s->rootfd, err);
+	umask (old);
+	return r;
+}
+
+static int
+step_pivot_root (struct init_state *s, ct_error_t *err)
+{
+	cleanup_close int oldroot = -1;
+
+	if (fchdir (s->rootfd) < 0)
+		return ct_make_error (err, errno, "chdir to the rootfs");
+	if (s->p->no_pivot) {
+		if (mount (".", "/", NULL, MS_MOVE, NULL) < 0)
+			return ct_make_error (err, errno, "move the rootfs to `/`");
+		if (chroot (".") < 0)
+			return ct_make_error (err, errno, "chroot");
+	} else {
+		oldroot = open ("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+		if (oldroot < 0)
+			return ct_make_error (err, errno, "open `/`");
+		/* pivot_root (".", ".") stacks the old root on top of the new one;
+		   it is then unmounted from where we stand (runc's trick: no
+		   temporary directory in the rootfs). */
+		if (syscall (SYS_pivot_root, ".", ".") < 0)
+			return ct_make_error (err, errno, "pivot_root");
+		if (fchdir (oldroot) < 0)
+			return ct_make_error (err, errno, "chdir to the old root");
+		/* Unmounting must not propagate to the host's mounts. */
+		if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+			return ct_make_error (err, errno, "make the old root rslave");
+		if (umount2 (".", MNT_DETACH) < 0)
+			return ct_make_error (err, errno, "unmount the old root");
+	}
+	if (chdir ("/") < 0)
+		return ct_make_error (err, errno, "chdir to `/`");
+	close (s->rootfd);
+	s->rootfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->rootfd < 0)
+		return ct_make_error (err, errno, "open the new root");
+	return 0;
+}
+
+static int
+step_paths (struct init_state *s, ct_error_t *err)
+{
+	char **p;
+
+	for (p = s->p->masked_paths; p && *p; p++)
+		if (rt_mount_mask_path (s->rootfd, *p, err) < 0)
+			return -1;
+	for (p = s->p->readonly_paths; p && *p; p++)
+		if (rt_mount_readonly_path (s->rootfd, *p, err) < 0)
+			return -1;
+	return 0;
+}
+
+static int
+step_finalize_root (struct init_state *s, ct_error_t *err)
+{
+	if (s->p->root_readonly && mount (NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
+		return ct_make_error (err, errno, "remount `/` read-only");
+	if (s->p->rootfs_propagation != 0 && mount (NULL, "/", NULL, s->p->rootfs_propagation, NULL) < 0)
+		return ct_make_error (err, errno, "set rootfsPropagation");
+	return 0;
+}
+
+static int
+step_uts (struct init_state *s, ct_error_t *err)
+{
+	if (s->p->hostname && sethostname (s->p->hostname, strlen (s->p->hostname)) < 0)
+		return ct_make_error (err, errno, "set hostname `%s`", s->p->hostname);
+	if (s->p->domainname && setdomainname (s->p->domainname, strlen (s->p->domainname)) < 0)
+		return ct_make_error (err, errno, "set domainname `%s`", s->p->domainname);
+	return 0;
+}
+
+static int
+step_rlimits (struct init_state *s, ct_error_t *err)
+{
+	size_t i;
+
+	for (i = 0; i < s->p->n_rlimits; i++)
+		if (setrlimit (s->p->rlimits[i].resource, &s->p->rlimits[i].lim) < 0)
+			return ct_make_error (err, errno, "set rlimit %d", s->p->rlimits[i].resource);
+	return 0;
+}
+
+static int
+step_close_fds (struct init_state *s, ct_error_t *err)
+{
+	unsigned int first = 3 + (unsigned int) s->p->preserve_fds;
+	int fd;
+
+	/* Everything from 3 + preserve_fds on is closed by execve(); the sync
+	   socket was placed above that range by the parent. */
+	if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return ct_make_error (err, errno, "mark fds close-on-exec");
+	for (fd = 3; fd < (int) first; fd++) {
+		int flags = fcntl (fd, F_GETFD);
+		if (flags >= 0 && fcntl (fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+			return ct_make_error (err, errno, "preserve fd %d", fd);
+	}
+	return 0;
+}
+
+static int
+step_keyring (struct init_state *s, ct_error_t *err)
+{
+	/* A new anonymous session keyring, so the container cannot read the
+	   caller's keys; kernels without keyrings are fine (runc). */
+	if (s->p->new_keyring && syscall (SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL) < 0 && errno != ENOSYS)
+		return ct_make_error (err, errno, "join a new session keyring");
+	return 0;
+}
+
+static int
+step_credentials (struct init_state *s, ct_error_t *err)
+{
+	struct rt_init *p = s->p;
+
+	/* runc finalizeNamespace: bounding set first (needs CAP_SETPCAP),
+	   KEEPCAPS across the uid change, then the process sets. */
+	if (rt_caps_drop_bounding (p->cap_bounding, err) < 0)
+		return -1;
+	if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return ct_make_error (err, errno, "set keepcaps");
+	if (setgroups (p->n_groups, p->groups) < 0)
+		return ct_make_error (err, errno, "setgroups");
+	if (setresgid (p->gid, p->gid, p->gid) < 0)
+		return ct_make_error (err, errno, "setresgid %u", (unsigned) p->gid);
+	if (setresuid (p->uid, p->uid, p->uid) < 0)
+		return ct_make_error (err, errno, "setresuid %u", (unsigned) p->uid);
+	if (prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return ct_make_error (err, errno, "clear keepcaps");
+	return 0;
+}
+
+static int
+step_cwd (struct init_state *s, ct_error_t *err)
+{
+	/* After setresuid, so the user's own permissions apply (runc). */
+	if (s->p->has_umask)
+		umask (s->p->umask);
+	if (chdir (s->p->cwd) < 0)
+		return ct_make_error (err, errno, "chdir to cwd `%s`", s->p->cwd);
+	return 0;
+}
+
+static int
+step_caps (struct init_state *s, ct_error_t *err)
+{
+	struct rt_init *p = s->p;
+
+	return rt_caps_apply (p->cap_effective, p->cap_permitted, p->cap_inheritable, p->cap_ambient, err);
+}
+
+static int
+step_nnp (struct init_state *s, ct_error_t *err)
+{
+	if (s->p->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return ct_make_error (err, errno, "set no_new_privs");
+	return 0;
+}
+
+/* PATH lookup inside the container (we are chrooted now), as Go's
+   exec.LookPath that runc uses: the same message on failure. */
+static int
+step_lookup (struct init_state *s, ct_error_t *err)
+{
+	const char *name = s->p->argv[0];
+	const char *path = s->p->path_env;
+	struct stat st;
+
+	if (strchr (name, '/') != NULL) {
+		if (stat (name, &st) < 0)
+			return ct_make_error (err, 0, "\"%s\": stat %s: %s", name, name, strerror (errno));
+		s->exec_path = name;
+		return 0;
+	}
+	if (path == NULL)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	while (path != NULL) {
+		const char *colon = strchr (path, ':');
+		size_t len = colon ? (size_t) (colon - path) : strlen (path);
+		int n;
+
+		if (len == 0)
+			n = snprintf (s->path_buf, sizeof (s->path_buf), "./%s", name);
+		else
+			n = snprintf (s->path_buf, sizeof (s->path_buf), "%.*s/%s", (int) len, path, name);
+		if (n > 0 && (size_t) n < sizeof (s->path_buf) && stat (s->path_buf, &st) == 0 &&
+		    S_ISREG (st.st_mode) && (st.st_mode & 0111)) {
+			s->exec_path = s->path_buf;
+			return 0;
+		}
+		path = colon ? colon + 1 : NULL;
+	}
+	return ct_make_error (err, 0, "\"%s\": executable file not found in $PATH", name);
+}
+
+static int
+step_exec (struct init_state *s, ct_error_t *err)
+{
+	if (sigprocmask (SIG_SETMASK, &s->p->sigmask, NULL) < 0)
+		return ct_make_error (err, errno, "restore the signal mask");
+	execve (s->exec_path, s->p->argv, s->p->envp);
+	return ct_make_error (err, errno, "\"%s\"", s->p->argv[0]);
+}
+
+static const struct init_step {
+	const char *name;
+	int (*fn) (struct init_state *, ct_error_t *);
+} steps[] = {
+	/* host /proc is still ours here */
+	{ "oom_score_adj", step_oom },
+	{ "join namespaces", step_setns },
+	{ "prepare rootfs", step_prepare_root },
+	/* config mounts in order, destinations resolved in the rootfs */
+	{ "mounts", step_mounts },
+	{ "devices", step_devices },
+	{ "pivot_root", step_pivot_root },
+	/* masked/readonly paths name container paths: after the pivot */
+	{ "paths", step_paths },
+	{ "finalize rootfs", step_finalize_root },
+	{ "hostname", step_uts },
+	/* raising limits may need CAP_SYS_RESOURCE: before credentials */
+	{ "rlimits", step_rlimits },
+	{ "close fds", step_close_fds },
+	{ "keyring", step_keyring },
+	{ "credentials", step_credentials },
+	{ "cwd", step_cwd },
+	{ "capabilities", step_caps },
+	{ "no_new_privs", step_nnp },
+	/* the lookup sees the container's root and the user's permissions */
+	{ "exec", step_lookup },
+	{ "exec", step_exec },
+};
+
+static void
+send_error (int fd, const char *step, ct_error_t err)
+{
+	struct rt_sync_msg msg;
+
+	memset (&msg, 0, sizeof (msg));
+	msg.type = RT_SYNC_ERROR;
+	msg.status = err ? err->status : 0;
+	snprintf (msg.msg, sizeof (msg.msg), "%s: %s", step, err && err->msg ? err->msg : "failed");
+	/* Best effort: the parent treats a silent death as a failure too. */
+	if (send (fd, &msg, sizeof (msg), MSG_NOSIGNAL) < 0)
+		_exit (1);
+}
+
+void
+rt_init_child (struct rt_init *p)
+{
+	struct init_state s = { .p = p, .rootfd = -1 };
+	ct_error_t err = NULL;
+	size_t i;
+
+	prctl (PR_SET_NAME, "cruntime:[init]", 0, 0, 0);
+	/* If the parent dies, so do we (the foreground run owns us). */
+	prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	for (i = 0; i < CT_ARRAY_SIZE (steps); i++)
+		if (steps[i].fn (&s, &err) < 0) {
+			send_error (p->sync_fd, steps[i].name, err);
+			_exit (1);
+		}
+	_exit (1); /* not reached: step_exec does not return on success */
+}

@@ -1,0 +1,79 @@
+/* The container's init process: a plan prepared by the parent (spawn.c) and
+   executed by the child (init.c) as a table of steps ending in execve().
+   Everything here is parsed, resolved and allocated before clone(); the child
+   only reads it (STYLE.md 3.4). */
+#ifndef RT_INIT_H
+#define RT_INIT_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "mounts.h"
+
+struct rt_ns_join {
+	int flag; /* CLONE_NEW* */
+	int fd;   /* opened by the parent, O_CLOEXEC */
+};
+
+struct rt_rlimit {
+	int resource;
+	struct rlimit lim;
+};
+
+struct rt_init {
+	int sync_fd; /* child's end of the sync socket */
+
+	/* namespaces the child joins with setns() (pid is joined by the parent) */
+	struct rt_ns_join *joins;
+	size_t n_joins;
+	bool new_uts;
+
+	/* file system */
+	char *rootfs; /* absolute host path */
+	bool root_readonly;
+	unsigned long root_propagation;   /* MS_* for "/" before the rootfs bind */
+	unsigned long rootfs_propagation; /* applied on the new "/" when set, else 0 */
+	bool no_pivot;
+	struct rt_mount *mounts;
+	size_t n_mounts;
+	char **masked_paths;   /* NULL-terminated */
+	char **readonly_paths; /* NULL-terminated */
+
+	char *hostname;   /* NULL: leave unset */
+	char *domainname; /* NULL: leave unset */
+
+	/* process */
+	char **argv;
+	char **envp;
+	const char *path_env; /* value of PATH in envp, or NULL; borrowed */
+	char *cwd;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	size_t n_groups;
+	struct rt_rlimit *rlimits;
+	size_t n_rlimits;
+	bool no_new_privs;
+	bool has_oom_score_adj;
+	int oom_score_adj;
+	/* capability sets as kernel bitmasks (bit n = capability n); all 0
+	   when the config has no capabilities object (runc) */
+	uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
+	int preserve_fds;
+	bool new_keyring; /* join a fresh session keyring (runc's default) */
+	bool has_umask;
+	mode_t umask;
+	sigset_t sigmask; /* the mask to restore just before execve() */
+};
+
+/* Release everything the plan owns (parent side), closing its fds. */
+void rt_init_release (struct rt_init *p);
+
+/* Child entry after clone(): run every step, then execve().  Never returns:
+   on failure it sends "{step}: msg" over p->sync_fd and _exit (1). */
+__attribute__ ((noreturn)) void rt_init_child (struct rt_init *p);
+
+#endif

@@ -1,0 +1,437 @@
+#include "common.h"
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#ifdef HAVE_LINUX_OPENAT2_H
+#include <linux/openat2.h>
+#endif
+
+#include "mounts.h"
+
+#ifndef HAVE_LINUX_OPENAT2_H
+struct open_how {
+	uint64_t flags;
+	uint64_t mode;
+	uint64_t resolve;
+};
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_IN_ROOT       0x10
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+struct mount_flag {
+	const char *name;
+	bool clear;
+	unsigned long flag;
+};
+
+/* runc's table (libcontainer/specconv): these become MS_* flags; anything
+   else is file-system data. */
+static const struct mount_flag mount_flags[] = {
+	{ "async", true, MS_SYNCHRONOUS },
+	{ "atime", true, MS_NOATIME },
+	{ "bind", false, MS_BIND },
+	{ "defaults", false, 0 },
+	{ "dev", true, MS_NODEV },
+	{ "diratime", true, MS_NODIRATIME },
+	{ "dirsync", false, MS_DIRSYNC },
+	{ "exec", true, MS_NOEXEC },
+	{ "iversion", false, MS_I_VERSION },
+	{ "lazytime", false, MS_LAZYTIME },
+	{ "loud", true, MS_SILENT },
+	{ "mand", false, MS_MANDLOCK },
+	{ "noatime", false, MS_NOATIME },
+	{ "nodev", false, MS_NODEV },
+	{ "nodiratime", false, MS_NODIRATIME },
+	{ "noexec", false, MS_NOEXEC },
+	{ "noiversion", true, MS_I_VERSION },
+	{ "nolazytime", true, MS_LAZYTIME },
+	{ "nomand", true, MS_MANDLOCK },
+	{ "norelatime", true, MS_RELATIME },
+	{ "nostrictatime", true, MS_STRICTATIME },
+	{ "nosuid", false, MS_NOSUID },
+	{ "rbind", false, MS_BIND | MS_REC },
+	{ "relatime", false, MS_RELATIME },
+	{ "remount", false, MS_REMOUNT },
+	{ "ro", false, MS_RDONLY },
+	{ "rw", true, MS_RDONLY },
+	{ "silent", false, MS_SILENT },
+	{ "strictatime", false, MS_STRICTATIME },
+	{ "suid", true, MS_NOSUID },
+	{ "sync", false, MS_SYNCHRONOUS },
+};
+
+static const struct mount_flag propagation_flags[] = {
+	{ "private", false, MS_PRIVATE },       { "rprivate", false, MS_PRIVATE | MS_REC },
+	{ "shared", false, MS_SHARED },         { "rshared", false, MS_SHARED | MS_REC },
+	{ "slave", false, MS_SLAVE },           { "rslave", false, MS_SLAVE | MS_REC },
+	{ "unbindable", false, MS_UNBINDABLE }, { "runbindable", false, MS_UNBINDABLE | MS_REC },
+};
+
+/* Recognised, but they need the mount API (mount_setattr) or user namespaces. */
+static const char *const unsupported_options[] = {
+	"rro",         "rrw",       "rnosuid",   "rsuid",       "rnodev",   "rdev",   "rnoexec",      "rexec",
+	"rnodiratime", "rdiratime", "rrelatime", "rnorelatime", "rnoatime", "ratime", "rstrictatime", "rnostrictatime",
+	"idmap",       "ridmap",    "tmpcopyup", NULL,
+};
+
+const char *const rt_mount_known_options[] = {
+	"async",      "atime",      "bind",    "defaults",   "dev",           "diratime",   "dirsync",     "exec",
+	"iversion",   "lazytime",   "loud",    "mand",       "noatime",       "nodev",      "nodiratime",  "noexec",
+	"noiversion", "nolazytime", "nomand",  "norelatime", "nostrictatime", "nosuid",     "rbind",       "relatime",
+	"remount",    "ro",         "rw",      "silent",     "strictatime",   "suid",       "sync",        "private",
+	"rprivate",   "shared",     "rshared", "slave",      "rslave",        "unbindable", "runbindable", NULL,
+};
+
+int
+rt_mount_parse_propagation (const char *name, unsigned long *out, ct_error_t *err)
+{
+	size_t i;
+
+	for (i = 0; i < CT_ARRAY_SIZE (propagation_flags); i++)
+		if (strcmp (propagation_flags[i].name, name) == 0) {
+			*out = propagation_flags[i].flag;
+			return 0;
+		}
+	return ct_make_error (err, 0, "unknown propagation `%s`", name);
+}
+
+int
+rt_mount_parse_options (char *const *opts, size_t n, struct rt_mount *m, ct_error_t *err)
+{
+	size_t i, j;
+	char *data = NULL;
+
+	for (i = 0; i < n; i++) {
+		const char *o = opts[i];
+		bool done = false;
+
+		for (j = 0; j < CT_ARRAY_SIZE (mount_flags) && !done; j++) {
+			if (strcmp (mount_flags[j].name, o) != 0)
+				continue;
+			done = true;
+			if (mount_flags[j].flag & MS_BIND) {
+				m->bind = true;
+				m->rec = m->rec || (mount_flags[j].flag & MS_REC);
+			} else if (mount_flags[j].clear)
+				m->flags &= ~mount_flags[j].flag;
+			else
+				m->flags |= mount_flags[j].flag;
+		}
+		for (j = 0; j < CT_ARRAY_SIZE (propagation_flags) && !done; j++)
+			if (strcmp (propagation_flags[j].name, o) == 0) {
+				m->propagation = propagation_flags[j].flag;
+				done = true;
+			}
+		for (j = 0; unsupported_options[j] != NULL && !done; j++)
+			if (strcmp (unsupported_options[j], o) == 0) {
+				free (data);
+				return ct_make_error (err, 0, "mount option `%s`: not supported yet", o);
+			}
+		if (done)
+			continue;
+		if (data == NULL)
+			data = xstrdup (o);
+		else {
+			char *d = NULL;
+			xasprintf (&d, "%s,%s", data, o);
+			free (data);
+			data = d;
+		}
+	}
+	free (m->data);
+	m->data = data;
+	return 0;
+}
+
+void
+rt_mount_release (struct rt_mount *m)
+{
+	free (m->source);
+	free (m->dest);
+	free (m->type);
+	free (m->data);
+	memset (m, 0, sizeof (*m));
+}
+
+/* ---- child side ---- */
+
+int
+rt_open_in_root (int rootfd, const char *path, int flags, ct_error_t *err)
+{
+	struct open_how how = { 0 };
+	int fd;
+
+	while (*path == '/')
+		path++;
+	if (*path == '\0')
+		path = ".";
+	how.flags = (uint64_t) flags | O_CLOEXEC;
+	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+	fd = (int) syscall (SYS_openat2, rootfd, path, &how, sizeof (how));
+	if (fd < 0)
+		return ct_make_error (err, errno, "open `%s` in the rootfs", path);
+	return fd;
+}
+
+/* Open (O_PATH) `path` under rootfd, creating missing components: every
+   prefix is resolved again through rootfd, so a symlink met on the way is
+   followed inside the root, never out of it.  The last component is made a
+   directory or, when !dir, an empty file. */
+static int mkpath_in_root_depth (int rootfd, const char *path, bool dir, int depth, ct_error_t *err);
+
+static int
+mkpath_in_root (int rootfd, const char *path, bool dir, ct_error_t *err)
+{
+	return mkpath_in_root_depth (rootfd, path, dir, 0, err);
+}
+
+/* `name` in `parent` is a symlink whose target is missing: create the
+   target instead (runc's MkdirAllInRoot does the same), still resolved
+   inside the root.  `rest` is what followed the link in the path. */
+static int
+mkpath_through_link (int rootfd, int parent, const char *dirpart, const char *name, const char *rest, bool dir,
+                     int depth, ct_error_t *err)
+{
+	char link[PATH_MAX];
+	cleanup_free char *next = NULL;
+	ssize_t n;
+
+	if (depth >= 40)
+		return ct_make_error (err, ELOOP, "create `%s/%s` in the rootfs", dirpart, name);
+	n = readlinkat (parent, name, link, sizeof (link) - 1);
+	if (n < 0)
+		return ct_make_error (err, errno, "create `%s/%s` in the rootfs", dirpart, name);
+	link[n] = '\0';
+	xasprintf (&next, "%s%s%s%s%s", link[0] == '/' ? "" : dirpart, link[0] == '/' ? "" : "/", link,
+	           *rest ? "/" : "", rest);
+	return mkpath_in_root_depth (rootfd, next, dir, depth + 1, err);
+}
+
+static int
+mkpath_in_root_depth (int rootfd, const char *path, bool dir, int depth, ct_error_t *err)
+{
+	cleanup_free char *buf = xstrdup (path);
+	char *p = buf;
+	ct_error_t e = NULL;
+	int fd;
+
+	while (*p == '/')
+		p++;
+	for (;;) {
+		char *slash = strchr (p, '/');
+		bool last;
+		cleanup_close int parent = -1;
+		char *name;
+
+		while (slash != NULL && slash[1] == '/')
+			slash++;
+		last = slash == NULL || slash[1] == '\0';
+		if (slash != NULL)
+			*slash = '\0';
+
+		fd = rt_open_in_root (rootfd, buf, O_PATH, &e);
+		if (fd >= 0 || ct_error_status (e) != ENOENT) {
+			if (fd < 0) {
+				*err = e;
+				return -1;
+			}
+		} else {
+			ct_error_release (&e);
+			name = strrchr (buf, '/');
+			if (name != NULL) {
+				*name = '\0';
+				parent = rt_open_in_root (rootfd, buf, O_PATH | O_DIRECTORY, err);
+				*name++ = '/';
+			} else {
+				parent = rt_open_in_root (rootfd, "/", O_PATH | O_DIRECTORY, err);
+				name = buf;
+			}
+			if (parent < 0)
+				return ct_error_wrap (err, "create `%s` in the rootfs", path);
+			if (!last || dir) {
+				if (mkdirat (parent, name, 0755) < 0 && errno != EEXIST)
+					return ct_make_error (err, errno, "mkdir `%s` in the rootfs", buf);
+			} else {
+				int nfd = openat (parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				                  0644);
+				if (nfd < 0 && errno != EEXIST)
+					return ct_make_error (err, errno, "create `%s` in the rootfs", buf);
+				if (nfd >= 0)
+					close (nfd);
+			}
+			fd = rt_open_in_root (rootfd, buf, O_PATH, &e);
+			if (fd < 0 && ct_error_status (e) == ENOENT) {
+				/* a dangling symlink was there: follow it, inside */
+				cleanup_free char *dirpart =
+				        xstrndup (buf, name == buf ? 0 : (size_t) (name - 1 - buf));
+				ct_error_release (&e);
+				return mkpath_through_link (rootfd, parent, dirpart, name, last ? "" : slash + 1, dir,
+				                            depth, err);
+			}
+			if (fd < 0) {
+				*err = e;
+				return -1;
+			}
+		}
+		if (last)
+			return fd;
+		close (fd);
+		*slash = '/';
+		p = slash + 1;
+	}
+}
+
+static void
+fd_path (char *buf, size_t len, int fd)
+{
+	snprintf (buf, len, "/proc/self/fd/%d", fd);
+}
+
+int
+rt_mount_do (int rootfd, const struct rt_mount *m, ct_error_t *err)
+{
+	cleanup_close int fd = -1;
+	char target[64];
+
+	fd = mkpath_in_root (rootfd, m->dest, !m->bind || m->src_is_dir, err);
+	if (fd < 0)
+		return ct_error_wrap (err, "mount `%s`", m->dest);
+	fd_path (target, sizeof (target), fd);
+
+	if (m->bind) {
+		if (mount (m->source, target, NULL, MS_BIND | (m->rec ? MS_REC : 0), NULL) < 0)
+			return ct_make_error (err, errno, "bind mount `%s` on `%s`", m->source, m->dest);
+		if (m->flags != 0) {
+			/* Flags on a bind need a remount of the new mount: reopen the
+			   destination so the fd points at it, not at what it covers. */
+			close (fd);
+			fd = rt_open_in_root (rootfd, m->dest, O_PATH, err);
+			if (fd < 0)
+				return ct_error_wrap (err, "remount `%s`", m->dest);
+			fd_path (target, sizeof (target), fd);
+			if (mount (NULL, target, NULL, MS_BIND | MS_REMOUNT | m->flags, NULL) < 0)
+				return ct_make_error (err, errno, "remount `%s`", m->dest);
+		}
+	} else if (m->cgroup) {
+		/* No cgroup manager yet: an empty read-only tmpfs rather than the
+		   host hierarchies (which would expose the host's tree). */
+		if (mount ("cgroup", target, "tmpfs", m->flags, "mode=755") < 0)
+			return ct_make_error (err, errno, "mount `cgroup` on `%s`", m->dest);
+	} else {
+		if (mount (m->source, target, m->type, m->flags, m->data) < 0)
+			return ct_make_error (err, errno, "mount `%s` on `%s`", m->type, m->dest);
+	}
+	if (m->propagation != 0) {
+		close (fd);
+		fd = rt_open_in_root (rootfd, m->dest, O_PATH, err);
+		if (fd < 0)
+			return ct_error_wrap (err, "set propagation of `%s`", m->dest);
+		fd_path (target, sizeof (target), fd);
+		if (mount (NULL, target, NULL, m->propagation, NULL) < 0)
+			return ct_make_error (err, errno, "set propagation of `%s`", m->dest);
+	}
+	return 0;
+}
+
+struct default_device {
+	const char *name;
+	unsigned int major, minor;
+};
+
+static const struct default_device default_devices[] = {
+	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 }, { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
+
+static const char *const default_symlinks[][2] = {
+	{ "fd", "/proc/self/fd" },       { "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
+	{ "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
+};
+
+int
+rt_mount_default_devices (int rootfd, ct_error_t *err)
+{
+	cleanup_close int dev = -1;
+	size_t i;
+
+	dev = mkpath_in_root (rootfd, "/dev", true, err);
+	if (dev < 0)
+		return ct_error_wrap (err, "create default devices");
+	/* We are real root in the initial user namespace: mknod as runc does
+	   (bind mounts from the host are for user namespaces). */
+	for (i = 0; i < CT_ARRAY_SIZE (default_devices); i++) {
+		const struct default_device *d = &default_devices[i];
+		if (unlinkat (dev, d->name, 0) < 0 && errno != ENOENT)
+			return ct_make_error (err, errno, "remove `/dev/%s`", d->name);
+		if (mknodat (dev, d->name, S_IFCHR | 0666, makedev (d->major, d->minor)) < 0)
+			return ct_make_error (err, errno, "mknod `/dev/%s`", d->name);
+		/* mknod obeys the umask; the mode must be exactly 0666 */
+		if (fchmodat (dev, d->name, 0666, 0) < 0)
+			return ct_make_error (err, errno, "chmod `/dev/%s`", d->name);
+	}
+	for (i = 0; i < CT_ARRAY_SIZE (default_symlinks); i++)
+		if (symlinkat (default_symlinks[i][1], dev, default_symlinks[i][0]) < 0 && errno != EEXIST)
+			return ct_make_error (err, errno, "symlink `/dev/%s`", default_symlinks[i][0]);
+	return 0;
+}
+
+int
+rt_mount_mask_path (int rootfd, const char *path, ct_error_t *err)
+{
+	cleanup_close int fd = -1;
+	ct_error_t e = NULL;
+	struct stat st;
+	char target[64];
+
+	fd = rt_open_in_root (rootfd, path, O_PATH, &e);
+	if (fd < 0) {
+		if (ct_error_status (e) == ENOENT) {
+			ct_error_release (&e);
+			return 0;
+		}
+		*err = e;
+		return ct_error_wrap (err, "mask `%s`", path);
+	}
+	if (fstat (fd, &st) < 0)
+		return ct_make_error (err, errno, "stat `%s`", path);
+	fd_path (target, sizeof (target), fd);
+	if (S_ISDIR (st.st_mode)) {
+		if (mount ("tmpfs", target, "tmpfs", MS_RDONLY, NULL) < 0)
+			return ct_make_error (err, errno, "mask `%s`", path);
+	} else if (mount ("/dev/null", target, NULL, MS_BIND, NULL) < 0)
+		return ct_make_error (err, errno, "mask `%s`", path);
+	return 0;
+}
+
+int
+rt_mount_readonly_path (int rootfd, const char *path, ct_error_t *err)
+{
+	cleanup_close int fd = -1;
+	ct_error_t e = NULL;
+	char target[64];
+
+	fd = rt_open_in_root (rootfd, path, O_PATH, &e);
+	if (fd < 0) {
+		if (ct_error_status (e) == ENOENT) {
+			ct_error_release (&e);
+			return 0;
+		}
+		*err = e;
+		return ct_error_wrap (err, "make `%s` read-only", path);
+	}
+	fd_path (target, sizeof (target), fd);
+	if (mount (target, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return ct_make_error (err, errno, "bind `%s` on itself", path);
+	close (fd);
+	fd = rt_open_in_root (rootfd, path, O_PATH, err);
+	if (fd < 0)
+		return ct_error_wrap (err, "make `%s` read-only", path);
+	fd_path (target, sizeof (target), fd);
+	if (mount (NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return ct_make_error (err, errno, "remount `%s` read-only", path);
+	return 0;
+}

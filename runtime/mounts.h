@@ -1,0 +1,55 @@
+/* Mounts: option parsing (parent) and the mount operations of the init
+   process (child).  Every destination is resolved inside the rootfs with
+   openat2 (RESOLVE_IN_ROOT): a symlink in the rootfs can never make us mount
+   over a host path. */
+#ifndef RT_MOUNTS_H
+#define RT_MOUNTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+struct rt_mount {
+	char *source;              /* binds: absolute host path; else the fs source */
+	char *dest;                /* absolute path inside the container */
+	char *type;                /* fs type; "bind" for binds */
+	char *data;                /* options the kernel parses (mode=, size=, ...), or NULL */
+	unsigned long flags;       /* MS_* flags without propagation/bind */
+	unsigned long propagation; /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE [|MS_REC], or 0 */
+	bool bind;
+	bool rec;        /* rbind */
+	bool src_is_dir; /* binds: create a dir (else a file) at dest */
+	bool cgroup;     /* emulated: a read-only tmpfs (no cgroups yet) */
+};
+
+/* Parse mount options into m->flags, m->propagation, m->bind/rec and m->data
+   (unknown options go to data, as runc does).  Fails only on an option that
+   we recognise but do not implement (e.g. "rro", "idmap"). */
+int rt_mount_parse_options (char *const *opts, size_t n, struct rt_mount *m, ct_error_t *err);
+
+/* The options rt_mount_parse_options() turns into flags, for `features`. */
+extern const char *const rt_mount_known_options[];
+
+/* Parse a propagation name ("rprivate", "slave", ...) into MS_* flags. */
+int rt_mount_parse_propagation (const char *name, unsigned long *out, ct_error_t *err);
+
+void rt_mount_release (struct rt_mount *m);
+
+/* ---- child side (init.c) ---- */
+
+/* Perform m under rootfd (an O_PATH fd of the rootfs). */
+int rt_mount_do (int rootfd, const struct rt_mount *m, ct_error_t *err);
+
+/* Create the default devices and /dev symlinks under rootfd. */
+int rt_mount_default_devices (int rootfd, ct_error_t *err);
+
+/* After pivot_root: mask (bind /dev/null, or ro tmpfs on dirs) and make
+   read-only the given absolute paths.  Missing paths are skipped. */
+int rt_mount_mask_path (int rootfd, const char *path, ct_error_t *err);
+int rt_mount_readonly_path (int rootfd, const char *path, ct_error_t *err);
+
+/* Open path under rootfd (RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS), O_CLOEXEC. */
+int rt_open_in_root (int rootfd, const char *path, int flags, ct_error_t *err);
+
+#endif

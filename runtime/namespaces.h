@@ -1,0 +1,19 @@
+/* Linux namespaces: the runtime-spec names and their CLONE_NEW* flags. */
+#ifndef RT_NAMESPACES_H
+#define RT_NAMESPACES_H
+
+#include <stdbool.h>
+
+struct rt_ns_kind {
+	const char *name; /* runtime-spec `linux.namespaces[].type` */
+	int flag;         /* CLONE_NEW* */
+	bool supported;   /* `run` can create or join it */
+};
+
+/* The table of every namespace the spec names, ending with a {NULL} row. */
+extern const struct rt_ns_kind rt_ns_kinds[];
+
+/* Look up a namespace by spec name; NULL when unknown. */
+const struct rt_ns_kind *rt_ns_by_name (const char *name);
+
+#endif

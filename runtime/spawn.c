@@ -1,0 +1,489 @@
+#include "common.h"
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "caps.h"
+#include "log.h"
+#include "namespaces.h"
+#include "spawn.h"
+#include "sync.h"
+
+static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_names[] = {
+	{ "RLIMIT_AS", RLIMIT_AS },
+	{ "RLIMIT_CORE", RLIMIT_CORE },
+	{ "RLIMIT_CPU", RLIMIT_CPU },
+	{ "RLIMIT_DATA", RLIMIT_DATA },
+	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },
+	{ "RLIMIT_LOCKS", RLIMIT_LOCKS },
+	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "RLIMIT_NICE", RLIMIT_NICE },
+	{ "RLIMIT_NOFILE", RLIMIT_NOFILE },
+	{ "RLIMIT_NPROC", RLIMIT_NPROC },
+	{ "RLIMIT_RSS", RLIMIT_RSS },
+	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+	{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
+	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+	{ "RLIMIT_STACK", RLIMIT_STACK },
+};
+
+static bool
+strv_nonempty (char **v)
+{
+	return v != NULL && v[0] != NULL;
+}
+
+static size_t
+strv_len (char **v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static char **
+strv_dup (char **v)
+{
+	size_t n = strv_len (v), i;
+	char **out = xcalloc (n + 1, sizeof (char *));
+	for (i = 0; i < n; i++)
+		out[i] = xstrdup (v[i]);
+	return out;
+}
+
+#define UNSUPPORTED(field) ct_make_error (err, 0, "config.json: `%s`: not supported yet", field)
+
+int
+rt_spawn_check_supported (const struct ct_rt_spec *spec, ct_error_t *err)
+{
+	const struct ct_rt_linux *l = spec->linux_;
+	const struct ct_rt_process *p = spec->process;
+	size_t i;
+
+	if (spec->hooks != NULL) {
+		const struct ct_rt_hooks *h = spec->hooks;
+		if (h->prestart.n || h->create_runtime.n || h->create_container.n || h->start_container.n ||
+		    h->poststart.n || h->poststop.n)
+			return UNSUPPORTED ("hooks");
+	}
+	if (p != NULL) {
+		if (p->terminal)
+			return UNSUPPORTED ("process.terminal");
+		if (p->apparmor_profile != NULL)
+			return UNSUPPORTED ("process.apparmorProfile");
+		if (p->selinux_label != NULL)
+			return UNSUPPORTED ("process.selinuxLabel");
+		if (p->scheduler != NULL)
+			return UNSUPPORTED ("process.scheduler");
+		if (p->io_priority != NULL)
+			return UNSUPPORTED ("process.ioPriority");
+		if (p->exec_cpu_affinity != NULL)
+			return UNSUPPORTED ("process.execCPUAffinity");
+	}
+	for (i = 0; i < spec->n_mounts; i++)
+		if (spec->mounts[i].n_uid_mappings || spec->mounts[i].n_gid_mappings)
+			return ct_make_error (err, 0, "config.json: `mounts[%zu].uidMappings`: not supported yet", i);
+	if (l == NULL)
+		return 0;
+	for (i = 0; i < l->n_namespaces; i++) {
+		const struct rt_ns_kind *k = rt_ns_by_name (ct_rt_ns_type_name (l->namespaces[i].type));
+		if (k == NULL || !k->supported)
+			return ct_make_error (err, 0,
+			                      "config.json: `linux.namespaces[%zu]`: %s namespace: not supported yet",
+			                      i, ct_rt_ns_type_name (l->namespaces[i].type));
+	}
+	if (l->n_uid_mappings || l->n_gid_mappings)
+		return UNSUPPORTED ("linux.uidMappings");
+	if (l->time_offsets != NULL)
+		return UNSUPPORTED ("linux.timeOffsets");
+	if (l->n_devices)
+		return UNSUPPORTED ("linux.devices");
+	if (l->n_net_devices)
+		return UNSUPPORTED ("linux.netDevices");
+	if (l->seccomp != NULL)
+		return UNSUPPORTED ("linux.seccomp");
+	if (l->sysctl.n)
+		return UNSUPPORTED ("linux.sysctl");
+	if (l->mount_label != NULL)
+		return UNSUPPORTED ("linux.mountLabel");
+	if (l->intel_rdt != NULL)
+		return UNSUPPORTED ("linux.intelRdt");
+	if (l->personality != NULL)
+		return UNSUPPORTED ("linux.personality");
+	if (l->memory_policy != NULL)
+		return UNSUPPORTED ("linux.memoryPolicy");
+	if (l->resources != NULL || l->cgroups_path != NULL)
+		ct_log_warning ("linux.resources: cgroups not implemented yet, resources not applied");
+	return 0;
+}
+
+static int
+prepare_mounts (const struct ct_rt_spec *spec, const char *bundle, struct rt_init *p, ct_error_t *err)
+{
+	size_t i;
+
+	p->mounts = xcalloc (spec->n_mounts ? spec->n_mounts : 1, sizeof (struct rt_mount));
+	for (i = 0; i < spec->n_mounts; i++) {
+		const struct ct_rt_mount *sm = &spec->mounts[i];
+		struct rt_mount *m = &p->mounts[i];
+		struct stat st;
+
+		p->n_mounts++;
+		m->dest = xstrdup (sm->destination);
+		m->type = xstrdup (sm->type ? sm->type : "none");
+		if (rt_mount_parse_options (sm->options, strv_len (sm->options), m, err) < 0)
+			return ct_error_wrap (err, "config.json: `mounts[%zu]`", i);
+		if (strcmp (m->type, "bind") == 0)
+			m->bind = true;
+		if (strcmp (m->type, "cgroup") == 0 || strcmp (m->type, "cgroup2") == 0)
+			m->cgroup = true;
+		if (!m->bind) {
+			m->source = xstrdup (sm->source ? sm->source : m->type);
+			continue;
+		}
+		if (sm->source == NULL)
+			return ct_make_error (err, 0, "config.json: `mounts[%zu].source`: required for a bind mount",
+			                      i);
+		/* Relative bind sources are relative to the bundle (runc). */
+		if (sm->source[0] == '/')
+			m->source = xstrdup (sm->source);
+		else
+			xasprintf (&m->source, "%s/%s", bundle, sm->source);
+		if (stat (m->source, &st) < 0)
+			return ct_make_error (err, errno, "config.json: `mounts[%zu]`: stat source `%s`", i, m->source);
+		m->src_is_dir = S_ISDIR (st.st_mode);
+	}
+	return 0;
+}
+
+static int
+prepare_namespaces (const struct ct_rt_spec *spec, struct rt_spawn *s, ct_error_t *err)
+{
+	const struct ct_rt_linux *l = spec->linux_;
+	bool have_mount = false;
+	size_t i;
+
+	s->init.joins = xcalloc (l && l->n_namespaces ? l->n_namespaces : 1, sizeof (struct rt_ns_join));
+	for (i = 0; l && i < l->n_namespaces; i++) {
+		const struct ct_rt_namespace *ns = &l->namespaces[i];
+		const struct rt_ns_kind *k = rt_ns_by_name (ct_rt_ns_type_name (ns->type));
+		int fd;
+
+		if (k->flag == CLONE_NEWNS)
+			have_mount = true;
+		if (k->flag == CLONE_NEWUTS && ns->path == NULL)
+			s->init.new_uts = true;
+		if (ns->path == NULL) {
+			s->clone_flags |= k->flag;
+			continue;
+		}
+		fd = open (ns->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return ct_make_error (err, errno, "config.json: `linux.namespaces[%zu]`: open `%s`", i,
+			                      ns->path);
+		if (k->flag == CLONE_NEWPID) {
+			/* setns(CLONE_NEWPID) only affects children: the parent joins. */
+			if (s->pidns_fd >= 0)
+				close (s->pidns_fd);
+			s->pidns_fd = fd;
+			continue;
+		}
+		s->init.joins[s->init.n_joins].flag = k->flag;
+		s->init.joins[s->init.n_joins].fd = fd;
+		s->init.n_joins++;
+	}
+	if (!have_mount)
+		return ct_make_error (err, 0, "config.json: `linux.namespaces`: a mount namespace is required");
+	if ((spec->hostname || spec->domainname) && !s->init.new_uts)
+		return ct_make_error (err, 0, "config.json: `hostname`: needs a new uts namespace");
+	return 0;
+}
+
+static int
+prepare_process (const struct ct_rt_process *proc, struct rt_init *p, ct_error_t *err)
+{
+	const struct ct_rt_capabilities *c = proc->capabilities;
+	size_t i, j;
+
+	if (!strv_nonempty (proc->args))
+		return ct_make_error (err, 0, "config.json: `process.args`: must not be empty");
+	p->argv = strv_dup (proc->args);
+	p->envp = strv_dup (proc->env);
+	for (i = 0; p->envp[i]; i++)
+		if (strncmp (p->envp[i], "PATH=", 5) == 0)
+			p->path_env = p->envp[i] + 5;
+	p->cwd = xstrdup (proc->cwd ? proc->cwd : "/");
+	if (proc->cwd != NULL && proc->cwd[0] != '/')
+		return ct_make_error (err, 0, "config.json: `process.cwd`: `%s` is not an absolute path", proc->cwd);
+	p->uid = proc->user.uid;
+	p->gid = proc->user.gid;
+	p->n_groups = proc->user.n_additional_gids;
+	p->groups = xcalloc (p->n_groups ? p->n_groups : 1, sizeof (gid_t));
+	for (i = 0; i < p->n_groups; i++)
+		p->groups[i] = proc->user.additional_gids[i];
+	if (proc->user.umask_present) {
+		p->has_umask = true;
+		p->umask = (mode_t) proc->user.umask;
+	}
+
+	p->rlimits = xcalloc (proc->n_rlimits ? proc->n_rlimits : 1, sizeof (struct rt_rlimit));
+	for (i = 0; i < proc->n_rlimits; i++) {
+		const struct ct_rt_rlimit *r = &proc->rlimits[i];
+		for (j = 0; j < CT_ARRAY_SIZE (rlimit_names); j++)
+			if (strcmp (rlimit_names[j].name, r->type) == 0)
+				break;
+		if (j == CT_ARRAY_SIZE (rlimit_names))
+			return ct_make_error (err, 0, "config.json: `process.rlimits[%zu].type`: unknown rlimit `%s`",
+			                      i, r->type);
+		p->rlimits[i].resource = rlimit_names[j].resource;
+		p->rlimits[i].lim.rlim_cur = r->soft;
+		p->rlimits[i].lim.rlim_max = r->hard;
+		p->n_rlimits++;
+	}
+	p->no_new_privs = proc->no_new_privileges;
+	if (proc->oom_score_adj_present) {
+		p->has_oom_score_adj = true;
+		p->oom_score_adj = proc->oom_score_adj;
+	}
+	if (c != NULL) {
+		if (rt_caps_parse (c->bounding, strv_len (c->bounding), &p->cap_bounding,
+		                   "process.capabilities.bounding", err) < 0 ||
+		    rt_caps_parse (c->effective, strv_len (c->effective), &p->cap_effective,
+		                   "process.capabilities.effective", err) < 0 ||
+		    rt_caps_parse (c->permitted, strv_len (c->permitted), &p->cap_permitted,
+		                   "process.capabilities.permitted", err) < 0 ||
+		    rt_caps_parse (c->inheritable, strv_len (c->inheritable), &p->cap_inheritable,
+		                   "process.capabilities.inheritable", err) < 0 ||
+		    rt_caps_parse (c->ambient, strv_len (c->ambient), &p->cap_ambient, "process.capabilities.ambient",
+		                   err) < 0)
+			return ct_error_wrap (err, "config.json");
+		/* The kernel raises an ambient capability only if it is permitted and
+		   inheritable; runc's default spec lists ambient ones without
+		   inheritable, and runc skips them: so do we, but say so. */
+		if (p->cap_ambient & ~(p->cap_inheritable & p->cap_permitted))
+			ct_log_debug ("process.capabilities.ambient: capabilities not in both inheritable and "
+			              "permitted are not raised");
+		p->cap_ambient &= p->cap_inheritable & p->cap_permitted;
+	}
+	return 0;
+}
+
+int
+rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, struct rt_spawn *s, ct_error_t *err)
+{
+	struct rt_init *p = &s->init;
+	const struct ct_rt_linux *l = spec->linux_;
+	cleanup_free char *root = NULL;
+	size_t i;
+
+	memset (s, 0, sizeof (*s));
+	s->pidns_fd = -1;
+	s->sync_fd = -1;
+	p->sync_fd = -1;
+
+	if (spec->root == NULL || spec->root->path == NULL)
+		return ct_make_error (err, 0, "config.json: `root.path`: required");
+	if (spec->process == NULL)
+		return ct_make_error (err, 0, "config.json: `process`: required by `run`");
+	if (spec->root->path[0] == '/')
+		root = xstrdup (spec->root->path);
+	else
+		xasprintf (&root, "%s/%s", o->bundle, spec->root->path);
+	p->rootfs = realpath (root, NULL);
+	if (p->rootfs == NULL)
+		return ct_make_error (err, errno, "config.json: `root.path`: resolve `%s`", root);
+	p->root_readonly = spec->root->readonly;
+	p->no_pivot = o->no_pivot;
+	p->new_keyring = !o->no_new_keyring;
+	p->preserve_fds = o->preserve_fds;
+	p->root_propagation = MS_SLAVE | MS_REC;
+	if (l != NULL && l->rootfs_propagation != NULL) {
+		if (rt_mount_parse_propagation (l->rootfs_propagation, &p->rootfs_propagation, err) < 0)
+			return ct_error_wrap (err, "config.json: `linux.rootfsPropagation`");
+		p->root_propagation = p->rootfs_propagation | MS_REC;
+		/* A shared "/" would make pivot_root fail; runc keeps it slave
+		   until the end and applies the wish on the new root. */
+		if (p->rootfs_propagation & MS_SHARED)
+			p->root_propagation = MS_SLAVE | MS_REC;
+	}
+	if (prepare_namespaces (spec, s, err) < 0 || prepare_mounts (spec, o->bundle, p, err) < 0 ||
+	    prepare_process (spec->process, p, err) < 0)
+		return -1;
+	if (spec->hostname)
+		p->hostname = xstrdup (spec->hostname);
+	if (spec->domainname)
+		p->domainname = xstrdup (spec->domainname);
+	p->masked_paths = strv_dup (l ? l->masked_paths : NULL);
+	p->readonly_paths = strv_dup (l ? l->readonly_paths : NULL);
+	for (i = 0; p->masked_paths[i]; i++)
+		if (p->masked_paths[i][0] != '/')
+			return ct_make_error (err, 0, "config.json: `linux.maskedPaths[%zu]`: not an absolute path", i);
+	for (i = 0; p->readonly_paths[i]; i++)
+		if (p->readonly_paths[i][0] != '/')
+			return ct_make_error (err, 0, "config.json: `linux.readonlyPaths[%zu]`: not an absolute path",
+			                      i);
+	return 0;
+}
+
+int
+rt_spawn_start (struct rt_spawn *s, ct_error_t *err)
+{
+	struct rt_sync_msg msg;
+	int sv[2];
+	int child_fd;
+	ssize_t n;
+	bool failed = false;
+	size_t i;
+	long pid;
+
+	sigemptyset (&s->blocked);
+	for (i = 0; i < CT_ARRAY_SIZE (forwarded_signals); i++)
+		sigaddset (&s->blocked, forwarded_signals[i]);
+	sigaddset (&s->blocked, SIGCHLD);
+	/* Blocked before clone: nothing is lost between clone and sigwaitinfo;
+	   the child restores the old mask just before execve(). */
+	if (sigprocmask (SIG_BLOCK, &s->blocked, &s->init.sigmask) < 0)
+		return ct_make_error (err, errno, "block signals");
+
+	if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return ct_make_error (err, errno, "create the sync socket");
+	s->sync_fd = sv[0];
+	/* Above the --preserve-fds range, so the child keeps it until exec. */
+	child_fd = fcntl (sv[1], F_DUPFD_CLOEXEC, 3 + s->init.preserve_fds);
+	close (sv[1]);
+	if (child_fd < 0)
+		return ct_make_error (err, errno, "place the sync socket");
+	s->init.sync_fd = child_fd;
+
+	if (s->pidns_fd >= 0 && setns (s->pidns_fd, CLONE_NEWPID) < 0) {
+		close (child_fd);
+		return ct_make_error (err, errno, "join the pid namespace");
+	}
+
+	/* Raw clone without CLONE_VM behaves like fork(): the child runs on a
+	   copy of our stack, and is pid 1 when CLONE_NEWPID is set. */
+	pid = syscall (SYS_clone, (unsigned long) s->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid < 0) {
+		int e = errno;
+		close (child_fd);
+		return ct_make_error (err, e, "clone the container process");
+	}
+	if (pid == 0) {
+		close (s->sync_fd);
+		rt_init_child (&s->init);
+	}
+	s->pid = (pid_t) pid;
+	close (child_fd);
+	s->init.sync_fd = -1;
+
+	for (;;) {
+		n = recv (s->sync_fd, &msg, sizeof (msg), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return ct_make_error (err, errno, "read the sync socket");
+		if (n == 0)
+			break;
+		if ((size_t) n == sizeof (msg) && msg.type == RT_SYNC_ERROR && !failed) {
+			msg.msg[sizeof (msg.msg) - 1] = '\0';
+			ct_make_error (err, msg.status, "%s", msg.msg);
+			failed = true;
+		}
+	}
+	if (failed) {
+		int st;
+		while (waitpid (s->pid, &st, 0) < 0 && errno == EINTR)
+			;
+		s->pid = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+rt_spawn_wait (struct rt_spawn *s, int *status, ct_error_t *err)
+{
+	for (;;) {
+		siginfo_t si;
+		int st;
+		pid_t r;
+		int sig = sigwaitinfo (&s->blocked, &si);
+
+		if (sig < 0) {
+			if (errno == EINTR)
+				continue;
+			return ct_make_error (err, errno, "wait for signals");
+		}
+		if (sig != SIGCHLD) {
+			if (kill (s->pid, sig) < 0 && errno != ESRCH)
+				return ct_make_error (err, errno, "forward signal %d", sig);
+			continue;
+		}
+		r = waitpid (s->pid, &st, WNOHANG);
+		if (r < 0)
+			return ct_make_error (err, errno, "wait for the container process");
+		if (r == 0)
+			continue;
+		s->pid = 0;
+		*status = WIFEXITED (st) ? WEXITSTATUS (st) : 128 + WTERMSIG (st);
+		return 0;
+	}
+}
+
+void
+rt_spawn_release (struct rt_spawn *s)
+{
+	struct rt_init *p = &s->init;
+
+	if (s->pid > 0) {
+		int st;
+		kill (s->pid, SIGKILL);
+		waitpid (s->pid, &st, 0);
+		s->pid = 0;
+	}
+	if (s->sync_fd >= 0)
+		close (s->sync_fd);
+	if (s->pidns_fd >= 0)
+		close (s->pidns_fd);
+	s->sync_fd = s->pidns_fd = -1;
+	rt_init_release (p);
+}
+
+void
+rt_init_release (struct rt_init *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_joins; i++)
+		close (p->joins[i].fd);
+	free (p->joins);
+	free (p->rootfs);
+	for (i = 0; i < p->n_mounts; i++)
+		rt_mount_release (&p->mounts[i]);
+	free (p->mounts);
+	ct_cleanup_strvp (&p->masked_paths);
+	ct_cleanup_strvp (&p->readonly_paths);
+	free (p->hostname);
+	free (p->domainname);
+	ct_cleanup_strvp (&p->argv);
+	ct_cleanup_strvp (&p->envp);
+	free (p->cwd);
+	free (p->groups);
+	free (p->rlimits);
+	if (p->sync_fd >= 0)
+		close (p->sync_fd);
+	memset (p, 0, sizeof (*p));
+	p->sync_fd = -1;
+}

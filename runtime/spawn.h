@@ -1,0 +1,51 @@
+/* PARENT side of starting a container: turn the spec into an init plan
+   (everything parsed, resolved and opened here), clone the child, follow the
+   sync socket, then wait for it while forwarding signals. */
+#ifndef RT_SPAWN_H
+#define RT_SPAWN_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "init.h"
+#include "ocispec/runtime.h"
+
+struct rt_spawn_opts {
+	const char *bundle; /* absolute */
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+};
+
+struct rt_spawn {
+	struct rt_init init;
+	int clone_flags;  /* CLONE_NEW* to create */
+	int pidns_fd;     /* pid namespace to join (the parent joins it), or -1 */
+	int sync_fd;      /* parent's end, or -1 */
+	pid_t pid;        /* the init process, or 0 */
+	sigset_t blocked; /* forwarded signals + SIGCHLD, blocked by rt_spawn_start */
+};
+
+/* Reject what this version does not implement, naming the field:
+   "config.json: `linux.seccomp`: not supported yet".  Logs a warning for
+   linux.resources (cgroups come later). */
+int rt_spawn_check_supported (const struct ct_rt_spec *spec, ct_error_t *err);
+
+/* Build the plan.  On failure s holds what was allocated so far:
+   rt_spawn_release() it either way. */
+int rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, struct rt_spawn *s,
+                      ct_error_t *err);
+
+/* Clone the child and wait until it has exec'd the container process (or
+   report the error it sent: one message "{step}: msg").  On success s->pid is
+   the container's init, and the forwarded signals are blocked. */
+int rt_spawn_start (struct rt_spawn *s, ct_error_t *err);
+
+/* Wait for s->pid, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2 to it.
+ *status = exit code, or 128 + signal. */
+int rt_spawn_wait (struct rt_spawn *s, int *status, ct_error_t *err);
+
+void rt_spawn_release (struct rt_spawn *s);
+
+#endif

@@ -1,0 +1,100 @@
+#!/usr/bin/env bats
+# cruntime's command line: globals, errors in runc's wording, --log json.
+
+load ../lib/helpers
+
+setup() {
+	ROOT=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ct-root.XXXXXX")
+}
+
+teardown() {
+	rm -rf "$ROOT"
+	[ -z "${LOGF:-}" ] || rm -f "$LOGF"
+}
+
+@test "cli: --help lists the commands" {
+	sane_run "$CRUNTIME" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"run "* ]]
+	[[ "$output" == *"features"* ]]
+	[[ "$output" != *"checkpoint"* ]]
+}
+
+@test "cli: no command is a usage error" {
+	sane_run "$CRUNTIME"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"usage:"* ]]
+}
+
+@test "cli: unknown command" {
+	sane_run "$CRUNTIME" frobnicate
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"unknown command \`frobnicate\`"* ]]
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "cli: unknown flag" {
+	sane_run "$CRUNTIME" --frob features
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"flag provided but not defined: --frob"* ]]
+	sane_run "$CRUNTIME" run --frob x
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"flag provided but not defined: --frob"* ]]
+}
+
+@test "cli: flag needs an argument" {
+	sane_run "$CRUNTIME" --root
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"flag needs an argument: --root"* ]]
+	sane_run "$CRUNTIME" run --bundle
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"flag needs an argument: --bundle"* ]]
+}
+
+@test "cli: not implemented commands exit 1 with the message" {
+	for cmd in create start exec kill delete state list ps pause resume events update; do
+		sane_run "$CRUNTIME" "$cmd"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"cruntime $cmd: not implemented yet"* ]]
+	done
+	sane_run "$CRUNTIME" checkpoint
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"unknown command \`checkpoint\`"* ]]
+}
+
+@test "cli: --root=X and --root X both work" {
+	requires root jq
+	sane_run "$CRUNTIME" --root="$ROOT/a" run -b /nonexistent ct1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"/nonexistent"* ]]
+	sane_run "$CRUNTIME" --root "$ROOT/b" --rootless=auto --debug --systemd-cgroup features
+	[ "$status" -eq 0 ]
+	sane_run "$CRUNTIME" --root "$ROOT/c" --systemd-cgroup run -b /tmp ct1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"systemd cgroup driver not supported yet"* ]]
+}
+
+@test "cli: bad --rootless and --log-format values" {
+	sane_run "$CRUNTIME" --rootless maybe features
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"maybe"* ]]
+	sane_run "$CRUNTIME" --log-format xml features
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"xml"* ]]
+}
+
+@test "cli: --log json: one error record and the message on stderr" {
+	requires jq
+	LOGF=$(mktemp "${BATS_TMPDIR:-/tmp}/ct-log.XXXXXX")
+	sane_run "$CRUNTIME" --log "$LOGF" --log-format json --root "$ROOT" run -b /nonexistent ct1
+	[ "$status" -eq 1 ]
+	[ "$(wc -l <"$LOGF")" -eq 1 ]
+	run jq -r '.level' "$LOGF"
+	[ "$output" = "error" ]
+	local msg
+	msg=$(jq -r '.msg' "$LOGF")
+	[[ "$msg" == *"/nonexistent"* ]]
+	sane_run "$CRUNTIME" --log "$LOGF" --log-format json --root "$ROOT" run -b /nonexistent ct1
+	[[ "$output" == *"$msg"* ]]
+	[ "${#lines[@]}" -eq 1 ]
+}

@@ -1,0 +1,275 @@
+#!/usr/bin/env bats
+# cruntime run: foreground containers from a busybox bundle.
+
+load ../lib/helpers
+bats_require_minimum_version 1.5.0
+
+setup() {
+	requires root jq
+	setup_bundle
+}
+
+teardown() {
+	teardown_bundle
+	[ -z "${SENTINEL:-}" ] || rm -rf "$SENTINEL"
+}
+
+# Run the container with `sh -c SCRIPT`; stderr is kept apart so warnings
+# (linux.resources) do not mix with what the container prints.
+run_sh() {
+	update_config --arg s "$1" '.process.args = ["sh", "-c", $s]'
+	run --separate-stderr "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" "${2:-ct1}"
+	echo "status=$status output=$output stderr=$stderr" >&2
+}
+
+@test "run: echo hello" {
+	update_config '.process.args = ["echo", "hello"]'
+	run --separate-stderr "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -eq 0 ]
+	[ "$output" = "hello" ]
+}
+
+@test "run: the bundle defaults to the current directory" {
+	update_config '.process.args = ["echo", "cwd-bundle"]'
+	cd "$BUNDLE"
+	run --separate-stderr "$CRUNTIME" --root "$ROOT" run ct1
+	[ "$status" -eq 0 ]
+	[ "$output" = "cwd-bundle" ]
+}
+
+@test "run: exit status is passed through" {
+	run_sh 'exit 42'
+	[ "$status" -eq 42 ]
+}
+
+@test "run: a container killed by a signal exits 128+N" {
+	# pid 1 of a pid namespace cannot SIGKILL itself: share the host's.
+	update_config '.linux.namespaces |= map(select(.type != "pid"))'
+	run_sh 'kill -9 $$'
+	[ "$status" -eq 137 ]
+}
+
+@test "run: SIGTERM to cruntime is forwarded to the container" {
+	# The container traps TERM and exits 7; cruntime forwards TERM once it is ready.
+	update_config '.process.args = ["sh", "-c", "trap \"exit 7\" TERM; echo ready; while :; do sleep 1; done"]'
+	"$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1 > "$BATS_TMPDIR/fwd.out" 2>/dev/null &
+	local pid=$!
+	retry 50 0.1 grep -q ready "$BATS_TMPDIR/fwd.out"
+	kill -TERM "$pid"
+	local rc=0
+	wait "$pid" || rc=$?
+	rm -f "$BATS_TMPDIR/fwd.out"
+	[ "$rc" -eq 7 ]
+}
+
+@test "run: hostname, env, cwd and args from the config" {
+	update_config '.hostname = "ct-host" | .process.env = ["PATH=/bin:/usr/bin", "FOO=bar baz"] | .process.cwd = "/tmp"'
+	run_sh 'echo "$(hostname) $FOO $(pwd) $0 $1" ' 
+	[ "$status" -eq 0 ]
+	[ "$output" = "ct-host bar baz /tmp sh " ]
+	update_config '.process.args = ["echo", "a", "b c"]'
+	run --separate-stderr "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct2
+	[ "$status" -eq 0 ]
+	[ "$output" = "a b c" ]
+}
+
+@test "run: pid 1 and no host processes" {
+	run_sh 'echo $$; ls -d /proc/[0-9]* | wc -l'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "1" ]
+	# sh, ls and wc at most: nothing of the host
+	[ "${lines[1]}" -le 3 ]
+}
+
+@test "run: /proc is mounted and /dev holds only the default devices" {
+	run_sh 'test -r /proc/self/status && echo proc; ls /dev | tr "\n" " "; echo; test -c /dev/null && test -c /dev/zero && echo devs'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "proc" ]
+	[[ "${lines[1]}" == *ptmx* ]]
+	[[ "${lines[1]}" != *sda* ]]
+	[[ "${lines[1]}" != *vda* ]]
+	[[ "${lines[1]}" != *kmsg* ]]
+	[ "${lines[2]}" = "devs" ]
+}
+
+@test "run: readonly root blocks writes" {
+	update_config '.root.readonly = true'
+	run_sh 'touch /x 2>&1; echo rc=$?'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Read-only file system"* ]]
+	[[ "$output" == *"rc=1"* ]]
+	[ ! -e "$BUNDLE/rootfs/x" ]
+}
+
+@test "run: masked paths read empty, readonly paths refuse writes" {
+	update_config '.linux.maskedPaths = ["/proc/timer_list", "/proc/acpi"] | .linux.readonlyPaths = ["/proc/sys"]'
+	run_sh 'wc -c < /proc/timer_list; echo 1 > /proc/sys/kernel/domainname 2>/dev/null; echo rc=$?'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "0" ]
+	[ "${lines[1]}" = "rc=1" ]
+}
+
+@test "run: capability sets equal the config" {
+	# As a non-root user the sets survive execve only through ambient.
+	update_config '.process.user = {uid: 1000, gid: 1000} | .process.capabilities = {bounding: ["CAP_KILL", "CAP_CHOWN"], effective: ["CAP_KILL"], permitted: ["CAP_KILL", "CAP_CHOWN"], inheritable: ["CAP_KILL"], ambient: ["CAP_KILL"]}'
+	run_sh 'grep ^Cap /proc/self/status'
+	[ "$status" -eq 0 ]
+	# CAP_CHOWN = bit 0, CAP_KILL = bit 5
+	[[ "$output" == *"CapInh:	0000000000000020"* ]]
+	[[ "$output" == *"CapPrm:	0000000000000020"* ]]
+	[[ "$output" == *"CapEff:	0000000000000020"* ]]
+	[[ "$output" == *"CapBnd:	0000000000000021"* ]]
+	[[ "$output" == *"CapAmb:	0000000000000020"* ]]
+}
+
+@test "run: default capabilities as root: the bounding set of the config" {
+	update_config '.process.capabilities.bounding = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]'
+	run_sh 'grep -E "^Cap(Bnd|Eff)" /proc/self/status'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "CapEff:	0000000020000420" ]
+	[ "${lines[1]}" = "CapBnd:	0000000020000420" ]
+}
+
+@test "run: user, group and additional groups" {
+	update_config '.process.user = {uid: 1234, gid: 567, additionalGids: [8, 9]}'
+	run_sh 'id -u; id -g; id -G'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "1234" ]
+	[ "${lines[1]}" = "567" ]
+	[ "${lines[2]}" = "567 8 9" ]
+}
+
+@test "run: noNewPrivileges and rlimit NOFILE" {
+	update_config '.process.noNewPrivileges = true | .process.rlimits = [{type: "RLIMIT_NOFILE", soft: 321, hard: 654}]'
+	run_sh 'grep NoNewPrivs /proc/self/status; ulimit -n; ulimit -Hn'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "NoNewPrivs:	1" ]
+	[ "${lines[1]}" = "321" ]
+	[ "${lines[2]}" = "654" ]
+}
+
+@test "run: only fds 0 1 2 reach the container" {
+	run_sh 'ls /proc/self/fd | tr "\n" " "' ct1 3>/dev/null 4>/dev/null
+	[ "$status" -eq 0 ]
+	# 3 is ls's own directory fd
+	[ "$output" = "0 1 2 3 " ]
+}
+
+@test "run: unknown binary: runc's message and exit 1" {
+	update_config '.process.args = ["nosuchbinary"]'
+	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -eq 1 ]
+	# the text log escapes quotes as logrus does (runc prints the same)
+	[[ "$output" == *'exec: \"nosuchbinary\": executable file not found in $PATH'* ]]
+	[ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "run: duplicate id is refused" {
+	mkdir -p "$ROOT/ct1"
+	update_config '.process.args = ["true"]'
+	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"container with id exists: ct1"* ]]
+	rmdir "$ROOT/ct1"
+}
+
+@test "run: invalid ids are refused" {
+	for id in . .. a/b 'a b'; do
+		sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" "$id"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"invalid id format: \`$id\`"* ]]
+	done
+}
+
+@test "run: nothing is left under the state root" {
+	update_config '.process.args = ["true"]'
+	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -eq 0 ]
+	[ -z "$(ls -A "$ROOT")" ]
+	update_config '.process.cwd = "/nonexistent"'
+	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cwd: chdir to cwd \`/nonexistent\`"* ]]
+	[ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "run: state.json exists while the container runs" {
+	# observe from the outside: a container that waits on a fifo
+	mkfifo "$BUNDLE/rootfs/tmp/fifo"
+	update_config '.root.readonly = false | .process.args = ["sh", "-c", "read x < /tmp/fifo"]'
+	"$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1 2>/dev/null &
+	local pid=$!
+	retry 50 0.1 test -f "$ROOT/ct1/state.json"
+	run jq -r '.id + " " + .status + " " + (.pid | tostring)' "$ROOT/ct1/state.json"
+	echo ok > "$BUNDLE/rootfs/tmp/fifo"
+	wait "$pid"
+	[[ "$output" == "ct1 running "* ]]
+	[ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "run: a mount destination symlinked out of the rootfs stays inside" {
+	requires openat2
+	SENTINEL=$(mktemp -d /tmp/host-sentinel-dir.XXXXXX)
+	echo untouched > "$SENTINEL/file"
+	ln -s "$SENTINEL" "$BUNDLE/rootfs/mnt-escape"
+	update_config '.mounts += [{destination: "/mnt-escape", type: "tmpfs", source: "tmpfs", options: ["nosuid"]}]'
+	run_sh 'echo inside > /mnt-escape/new; ls /mnt-escape'
+	[ "$status" -eq 0 ]
+	# the host directory is unchanged and nothing is mounted on it
+	[ "$(ls "$SENTINEL")" = "file" ]
+	! grep -q "$SENTINEL" /proc/self/mountinfo
+	# the symlink was resolved inside the rootfs: /tmp/host-sentinel-dir.X under rootfs
+	[ -d "$BUNDLE/rootfs$SENTINEL" ]
+}
+
+@test "run: bind mounts, ro, and relative sources" {
+	mkdir "$BUNDLE/share"
+	echo shared > "$BUNDLE/share/f"
+	update_config '.mounts += [{destination: "/data", type: "bind", source: "share", options: ["rbind", "ro"]}]'
+	run_sh 'cat /data/f; touch /data/g 2>/dev/null; echo rc=$?'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "shared" ]
+	[ "${lines[1]}" = "rc=1" ]
+	[ ! -e "$BUNDLE/share/g" ]
+}
+
+@test "run: --no-pivot works" {
+	update_config '.process.args = ["echo", "nopivot"]'
+	run --separate-stderr "$CRUNTIME" --root "$ROOT" run --no-pivot -b "$BUNDLE" ct1
+	[ "$status" -eq 0 ]
+	[ "$output" = "nopivot" ]
+}
+
+@test "run: a new network namespace has only lo; joining by path works" {
+	run_sh 'ls /sys/class/net | tr "\n" " "'
+	[ "$status" -eq 0 ]
+	[ "$output" = "lo " ]
+	update_config --arg ns "/proc/$$/ns/uts" '.linux.namespaces |= map(if .type == "uts" then .path = $ns else . end) | del(.hostname)'
+	run_sh 'hostname'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(hostname)" ]
+}
+
+@test "run: unsupported settings are refused by name" {
+	update_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW"}'
+	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'config.json: `linux.seccomp`: not supported yet'* ]]
+	[ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "run: linux.resources is accepted with a warning" {
+	update_config '.linux.resources = {pids: {limit: 100}} | .process.args = ["true"]'
+	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"linux.resources: cgroups not implemented yet, resources not applied"* ]]
+}
+
+@test "run: -d and --console-socket are not supported yet" {
+	sane_run "$CRUNTIME" --root "$ROOT" run -d -b "$BUNDLE" ct1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"run --detach: not supported yet"* ]]
+	sane_run "$CRUNTIME" --root "$ROOT" run --console-socket /x -b "$BUNDLE" ct1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"run --console-socket: not supported yet"* ]]
+}
