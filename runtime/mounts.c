@@ -4,24 +4,9 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#ifdef HAVE_LINUX_OPENAT2_H
-#include <linux/openat2.h>
-#endif
 
+#include "fs.h"
 #include "mounts.h"
-
-#ifndef HAVE_LINUX_OPENAT2_H
-struct open_how {
-	uint64_t flags;
-	uint64_t mode;
-	uint64_t resolve;
-};
-#define RESOLVE_NO_MAGICLINKS 0x02
-#define RESOLVE_IN_ROOT       0x10
-#endif
-#ifndef SYS_openat2
-#define SYS_openat2 437
-#endif
 
 struct mount_flag {
 	const char *name;
@@ -160,130 +145,58 @@ rt_mount_release (struct rt_mount *m)
 
 /* ---- child side ---- */
 
-int
-rt_open_in_root (int rootfd, const char *path, int flags, ct_error_t *err)
-{
-	struct open_how how = { 0 };
-	int fd;
-
-	while (*path == '/')
-		path++;
-	if (*path == '\0')
-		path = ".";
-	how.flags = (uint64_t) flags | O_CLOEXEC;
-	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-	fd = (int) syscall (SYS_openat2, rootfd, path, &how, sizeof (how));
-	if (fd < 0)
-		return ct_make_error (err, errno, "open `%s` in the rootfs", path);
-	return fd;
-}
-
-/* Open (O_PATH) `path` under rootfd, creating missing components: every
-   prefix is resolved again through rootfd, so a symlink met on the way is
-   followed inside the root, never out of it.  The last component is made a
-   directory or, when !dir, an empty file. */
-static int mkpath_in_root_depth (int rootfd, const char *path, bool dir, int depth, ct_error_t *err);
-
+/* Open (O_PATH) the mount destination `path` under rootfd, creating it when
+   missing: a directory, or when !dir an empty file in a directory created as
+   needed.  All resolution goes through the shared in-root helpers, so a
+   symlink in the rootfs is followed inside it, never out. */
 static int
 mkpath_in_root (int rootfd, const char *path, bool dir, ct_error_t *err)
 {
-	return mkpath_in_root_depth (rootfd, path, dir, 0, err);
-}
-
-/* `name` in `parent` is a symlink whose target is missing: create the
-   target instead (runc's MkdirAllInRoot does the same), still resolved
-   inside the root.  `rest` is what followed the link in the path. */
-static int
-mkpath_through_link (int rootfd, int parent, const char *dirpart, const char *name, const char *rest, bool dir,
-                     int depth, ct_error_t *err)
-{
-	char link[PATH_MAX];
-	cleanup_free char *next = NULL;
-	ssize_t n;
-
-	if (depth >= 40)
-		return ct_make_error (err, ELOOP, "create `%s/%s` in the rootfs", dirpart, name);
-	n = readlinkat (parent, name, link, sizeof (link) - 1);
-	if (n < 0)
-		return ct_make_error (err, errno, "create `%s/%s` in the rootfs", dirpart, name);
-	link[n] = '\0';
-	xasprintf (&next, "%s%s%s%s%s", link[0] == '/' ? "" : dirpart, link[0] == '/' ? "" : "/", link,
-	           *rest ? "/" : "", rest);
-	return mkpath_in_root_depth (rootfd, next, dir, depth + 1, err);
-}
-
-static int
-mkpath_in_root_depth (int rootfd, const char *path, bool dir, int depth, ct_error_t *err)
-{
-	cleanup_free char *buf = xstrdup (path);
-	char *p = buf;
+	cleanup_free char *parent = NULL;
+	cleanup_close int pfd = -1;
 	ct_error_t e = NULL;
+	const char *slash;
 	int fd;
 
-	while (*p == '/')
-		p++;
-	for (;;) {
-		char *slash = strchr (p, '/');
-		bool last;
-		cleanup_close int parent = -1;
-		char *name;
-
-		while (slash != NULL && slash[1] == '/')
-			slash++;
-		last = slash == NULL || slash[1] == '\0';
-		if (slash != NULL)
-			*slash = '\0';
-
-		fd = rt_open_in_root (rootfd, buf, O_PATH, &e);
-		if (fd >= 0 || ct_error_status (e) != ENOENT) {
-			if (fd < 0) {
-				*err = e;
-				return -1;
-			}
-		} else {
-			ct_error_release (&e);
-			name = strrchr (buf, '/');
-			if (name != NULL) {
-				*name = '\0';
-				parent = rt_open_in_root (rootfd, buf, O_PATH | O_DIRECTORY, err);
-				*name++ = '/';
-			} else {
-				parent = rt_open_in_root (rootfd, "/", O_PATH | O_DIRECTORY, err);
-				name = buf;
-			}
-			if (parent < 0)
-				return ct_error_wrap (err, "create `%s` in the rootfs", path);
-			if (!last || dir) {
-				if (mkdirat (parent, name, 0755) < 0 && errno != EEXIST)
-					return ct_make_error (err, errno, "mkdir `%s` in the rootfs", buf);
-			} else {
-				int nfd = openat (parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-				                  0644);
-				if (nfd < 0 && errno != EEXIST)
-					return ct_make_error (err, errno, "create `%s` in the rootfs", buf);
-				if (nfd >= 0)
-					close (nfd);
-			}
-			fd = rt_open_in_root (rootfd, buf, O_PATH, &e);
-			if (fd < 0 && ct_error_status (e) == ENOENT) {
-				/* a dangling symlink was there: follow it, inside */
-				cleanup_free char *dirpart =
-				        xstrndup (buf, name == buf ? 0 : (size_t) (name - 1 - buf));
-				ct_error_release (&e);
-				return mkpath_through_link (rootfd, parent, dirpart, name, last ? "" : slash + 1, dir,
-				                            depth, err);
-			}
-			if (fd < 0) {
-				*err = e;
-				return -1;
-			}
-		}
-		if (last)
-			return fd;
-		close (fd);
-		*slash = '/';
-		p = slash + 1;
+	if (dir)
+		return ct_fs_mkdir_p_beneath (rootfd, path, 0755, err);
+	fd = ct_fs_openat_beneath (rootfd, path, O_PATH, 0, &e);
+	if (fd >= 0 || ct_error_status (e) != ENOENT) {
+		if (fd < 0)
+			*err = e;
+		return fd;
 	}
+	ct_error_release (&e);
+	slash = strrchr (path, '/');
+	parent = xstrndup (path, slash ? (size_t) (slash - path) : 0);
+	pfd = ct_fs_mkdir_p_beneath (rootfd, *parent ? parent : "/", 0755, err);
+	if (pfd < 0)
+		return -1;
+	/* O_EXCL: never open (and so never block on or touch) something that is
+	   already there, e.g. a FIFO or a device node planted in the rootfs. */
+	fd = ct_fs_openat_beneath (rootfd, path, O_WRONLY | O_CREAT | O_EXCL, 0644, &e);
+	if (fd < 0 && ct_error_status (e) != EEXIST) {
+		*err = e;
+		return -1;
+	}
+	ct_error_release (&e);
+	if (fd >= 0)
+		close (fd);
+	fd = ct_fs_openat_beneath (rootfd, path, O_PATH, 0, &e);
+	if (fd >= 0 || ct_error_status (e) != ENOENT) {
+		if (fd < 0)
+			*err = e;
+		return fd;
+	}
+	/* EEXIST then ENOENT: a dangling symlink.  Create its target, inside the
+	   root (runc does the same); O_NONBLOCK|O_NOCTTY in case something else
+	   appeared there meanwhile. */
+	ct_error_release (&e);
+	fd = ct_fs_openat_beneath (rootfd, path, O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY, 0644, err);
+	if (fd < 0)
+		return -1;
+	close (fd);
+	return ct_fs_openat_beneath (rootfd, path, O_PATH, 0, err);
 }
 
 static void
@@ -310,7 +223,7 @@ rt_mount_do (int rootfd, const struct rt_mount *m, ct_error_t *err)
 			/* Flags on a bind need a remount of the new mount: reopen the
 			   destination so the fd points at it, not at what it covers. */
 			close (fd);
-			fd = rt_open_in_root (rootfd, m->dest, O_PATH, err);
+			fd = ct_fs_openat_beneath (rootfd, m->dest, O_PATH, 0, err);
 			if (fd < 0)
 				return ct_error_wrap (err, "remount `%s`", m->dest);
 			fd_path (target, sizeof (target), fd);
@@ -328,7 +241,7 @@ rt_mount_do (int rootfd, const struct rt_mount *m, ct_error_t *err)
 	}
 	if (m->propagation != 0) {
 		close (fd);
-		fd = rt_open_in_root (rootfd, m->dest, O_PATH, err);
+		fd = ct_fs_openat_beneath (rootfd, m->dest, O_PATH, 0, err);
 		if (fd < 0)
 			return ct_error_wrap (err, "set propagation of `%s`", m->dest);
 		fd_path (target, sizeof (target), fd);
@@ -387,7 +300,7 @@ rt_mount_mask_path (int rootfd, const char *path, ct_error_t *err)
 	struct stat st;
 	char target[64];
 
-	fd = rt_open_in_root (rootfd, path, O_PATH, &e);
+	fd = ct_fs_openat_beneath (rootfd, path, O_PATH, 0, &e);
 	if (fd < 0) {
 		if (ct_error_status (e) == ENOENT) {
 			ct_error_release (&e);
@@ -414,7 +327,7 @@ rt_mount_readonly_path (int rootfd, const char *path, ct_error_t *err)
 	ct_error_t e = NULL;
 	char target[64];
 
-	fd = rt_open_in_root (rootfd, path, O_PATH, &e);
+	fd = ct_fs_openat_beneath (rootfd, path, O_PATH, 0, &e);
 	if (fd < 0) {
 		if (ct_error_status (e) == ENOENT) {
 			ct_error_release (&e);
@@ -427,7 +340,7 @@ rt_mount_readonly_path (int rootfd, const char *path, ct_error_t *err)
 	if (mount (target, target, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return ct_make_error (err, errno, "bind `%s` on itself", path);
 	close (fd);
-	fd = rt_open_in_root (rootfd, path, O_PATH, err);
+	fd = ct_fs_openat_beneath (rootfd, path, O_PATH, 0, err);
 	if (fd < 0)
 		return ct_error_wrap (err, "make `%s` read-only", path);
 	fd_path (target, sizeof (target), fd);

@@ -1,7 +1,7 @@
 /* Mounts: option parsing (parent) and the mount operations of the init
    process (child).  Every destination is resolved inside the rootfs with
-   openat2 (RESOLVE_IN_ROOT): a symlink in the rootfs can never make us mount
-   over a host path. */
+   ct_fs_openat_beneath (openat2 RESOLVE_IN_ROOT, or the shared fallback walk):
+   a symlink in the rootfs can never make us mount over a host path. */
 #ifndef RT_MOUNTS_H
 #define RT_MOUNTS_H
 
@@ -48,8 +48,5 @@ int rt_mount_default_devices (int rootfd, ct_error_t *err);
    read-only the given absolute paths.  Missing paths are skipped. */
 int rt_mount_mask_path (int rootfd, const char *path, ct_error_t *err);
 int rt_mount_readonly_path (int rootfd, const char *path, ct_error_t *err);
-
-/* Open path under rootfd (RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS), O_CLOEXEC. */
-int rt_open_in_root (int rootfd, const char *path, int flags, ct_error_t *err);
 
 #endif

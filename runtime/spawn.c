@@ -12,6 +12,7 @@
 #include "log.h"
 #include "namespaces.h"
 #include "spawn.h"
+#include "strv.h"
 #include "sync.h"
 
 static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
@@ -44,23 +45,11 @@ strv_nonempty (char **v)
 	return v != NULL && v[0] != NULL;
 }
 
-static size_t
-strv_len (char **v)
-{
-	size_t n = 0;
-	while (v && v[n])
-		n++;
-	return n;
-}
-
+/* A copy that is never NULL: the child indexes argv, envp and path lists. */
 static char **
-strv_dup (char **v)
+strv_dup_nonnull (char **v)
 {
-	size_t n = strv_len (v), i;
-	char **out = xcalloc (n + 1, sizeof (char *));
-	for (i = 0; i < n; i++)
-		out[i] = xstrdup (v[i]);
-	return out;
+	return v != NULL ? ct_strv_dup (v) : xcalloc (1, sizeof (char *));
 }
 
 #define UNSUPPORTED(field) ct_make_error (err, 0, "config.json: `%s`: not supported yet", field)
@@ -143,7 +132,7 @@ prepare_mounts (const struct ct_rt_spec *spec, const char *bundle, struct rt_ini
 		p->n_mounts++;
 		m->dest = xstrdup (sm->destination);
 		m->type = xstrdup (sm->type ? sm->type : "none");
-		if (rt_mount_parse_options (sm->options, strv_len (sm->options), m, err) < 0)
+		if (rt_mount_parse_options (sm->options, ct_strv_len (sm->options), m, err) < 0)
 			return ct_error_wrap (err, "config.json: `mounts[%zu]`", i);
 		if (strcmp (m->type, "bind") == 0)
 			m->bind = true;
@@ -219,8 +208,8 @@ prepare_process (const struct ct_rt_process *proc, struct rt_init *p, ct_error_t
 
 	if (!strv_nonempty (proc->args))
 		return ct_make_error (err, 0, "config.json: `process.args`: must not be empty");
-	p->argv = strv_dup (proc->args);
-	p->envp = strv_dup (proc->env);
+	p->argv = strv_dup_nonnull (proc->args);
+	p->envp = strv_dup_nonnull (proc->env);
 	for (i = 0; p->envp[i]; i++)
 		if (strncmp (p->envp[i], "PATH=", 5) == 0)
 			p->path_env = p->envp[i] + 5;
@@ -258,16 +247,16 @@ prepare_process (const struct ct_rt_process *proc, struct rt_init *p, ct_error_t
 		p->oom_score_adj = proc->oom_score_adj;
 	}
 	if (c != NULL) {
-		if (rt_caps_parse (c->bounding, strv_len (c->bounding), &p->cap_bounding,
+		if (rt_caps_parse (c->bounding, ct_strv_len (c->bounding), &p->cap_bounding,
 		                   "process.capabilities.bounding", err) < 0 ||
-		    rt_caps_parse (c->effective, strv_len (c->effective), &p->cap_effective,
+		    rt_caps_parse (c->effective, ct_strv_len (c->effective), &p->cap_effective,
 		                   "process.capabilities.effective", err) < 0 ||
-		    rt_caps_parse (c->permitted, strv_len (c->permitted), &p->cap_permitted,
+		    rt_caps_parse (c->permitted, ct_strv_len (c->permitted), &p->cap_permitted,
 		                   "process.capabilities.permitted", err) < 0 ||
-		    rt_caps_parse (c->inheritable, strv_len (c->inheritable), &p->cap_inheritable,
+		    rt_caps_parse (c->inheritable, ct_strv_len (c->inheritable), &p->cap_inheritable,
 		                   "process.capabilities.inheritable", err) < 0 ||
-		    rt_caps_parse (c->ambient, strv_len (c->ambient), &p->cap_ambient, "process.capabilities.ambient",
-		                   err) < 0)
+		    rt_caps_parse (c->ambient, ct_strv_len (c->ambient), &p->cap_ambient,
+		                   "process.capabilities.ambient", err) < 0)
 			return ct_error_wrap (err, "config.json");
 		/* The kernel raises an ambient capability only if it is permitted and
 		   inheritable; runc's default spec lists ambient ones without
@@ -325,8 +314,8 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, 
 		p->hostname = xstrdup (spec->hostname);
 	if (spec->domainname)
 		p->domainname = xstrdup (spec->domainname);
-	p->masked_paths = strv_dup (l ? l->masked_paths : NULL);
-	p->readonly_paths = strv_dup (l ? l->readonly_paths : NULL);
+	p->masked_paths = strv_dup_nonnull (l ? l->masked_paths : NULL);
+	p->readonly_paths = strv_dup_nonnull (l ? l->readonly_paths : NULL);
 	for (i = 0; p->masked_paths[i]; i++)
 		if (p->masked_paths[i][0] != '/')
 			return ct_make_error (err, 0, "config.json: `linux.maskedPaths[%zu]`: not an absolute path", i);

@@ -6,6 +6,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "json.h"
+#include "strv.h"
 #include "ocispec/runtime.h"
 
 /* One decoder per struct over the shared/json.c getters.  A decoder writes
@@ -159,12 +160,6 @@ dec_object (yajl_val obj, const char *path, const char *key, bool required, size
 	p = ct_json_path_key (path, key);
 	*out = xzalloc (size);
 	return fn (o, p, *out, err);
-}
-
-static void
-strv_free (char **v)
-{
-	ct_cleanup_strvp (&v);
 }
 
 static void
@@ -913,8 +908,8 @@ hook_list_release (struct ct_rt_hook_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		free (l->hooks[i].path);
-		strv_free (l->hooks[i].args);
-		strv_free (l->hooks[i].env);
+		ct_strv_free (l->hooks[i].args);
+		ct_strv_free (l->hooks[i].env);
 	}
 	free (l->hooks);
 }
@@ -927,15 +922,15 @@ process_free (struct ct_rt_process *p)
 	free (p->console_size);
 	free (p->user.additional_gids);
 	free (p->user.username);
-	strv_free (p->args);
-	strv_free (p->env);
+	ct_strv_free (p->args);
+	ct_strv_free (p->env);
 	free (p->cwd);
 	if (p->capabilities) {
-		strv_free (p->capabilities->bounding);
-		strv_free (p->capabilities->effective);
-		strv_free (p->capabilities->inheritable);
-		strv_free (p->capabilities->permitted);
-		strv_free (p->capabilities->ambient);
+		ct_strv_free (p->capabilities->bounding);
+		ct_strv_free (p->capabilities->effective);
+		ct_strv_free (p->capabilities->inheritable);
+		ct_strv_free (p->capabilities->permitted);
+		ct_strv_free (p->capabilities->ambient);
 		free (p->capabilities);
 	}
 	for (size_t i = 0; i < p->n_rlimits; i++)
@@ -945,7 +940,7 @@ process_free (struct ct_rt_process *p)
 	free (p->selinux_label);
 	if (p->scheduler) {
 		free (p->scheduler->policy);
-		strv_free (p->scheduler->flags);
+		ct_strv_free (p->scheduler->flags);
 		free (p->scheduler);
 	}
 	if (p->io_priority) {
@@ -1032,12 +1027,12 @@ linux_free (struct ct_rt_linux *l)
 	if (l->seccomp) {
 		struct ct_rt_seccomp *s = l->seccomp;
 		free (s->default_action);
-		strv_free (s->architectures);
-		strv_free (s->flags);
+		ct_strv_free (s->architectures);
+		ct_strv_free (s->flags);
 		free (s->listener_path);
 		free (s->listener_metadata);
 		for (size_t i = 0; i < s->n_syscalls; i++) {
-			strv_free (s->syscalls[i].names);
+			ct_strv_free (s->syscalls[i].names);
 			free (s->syscalls[i].action);
 			for (size_t j = 0; j < s->syscalls[i].n_args; j++)
 				free (s->syscalls[i].args[j].op);
@@ -1047,25 +1042,25 @@ linux_free (struct ct_rt_linux *l)
 		free (s);
 	}
 	map_release (&l->sysctl);
-	strv_free (l->masked_paths);
-	strv_free (l->readonly_paths);
+	ct_strv_free (l->masked_paths);
+	ct_strv_free (l->readonly_paths);
 	free (l->mount_label);
 	if (l->intel_rdt) {
 		free (l->intel_rdt->clos_id);
 		free (l->intel_rdt->l3_cache_schema);
 		free (l->intel_rdt->mem_bw_schema);
-		strv_free (l->intel_rdt->schemata);
+		ct_strv_free (l->intel_rdt->schemata);
 		free (l->intel_rdt);
 	}
 	if (l->personality) {
 		free (l->personality->domain);
-		strv_free (l->personality->flags);
+		ct_strv_free (l->personality->flags);
 		free (l->personality);
 	}
 	if (l->memory_policy) {
 		free (l->memory_policy->mode);
 		free (l->memory_policy->nodes);
-		strv_free (l->memory_policy->flags);
+		ct_strv_free (l->memory_policy->flags);
 		free (l->memory_policy);
 	}
 	free (l);
@@ -1085,7 +1080,7 @@ ct_rt_spec_free (struct ct_rt_spec *s)
 		free (s->mounts[i].destination);
 		free (s->mounts[i].source);
 		free (s->mounts[i].type);
-		strv_free (s->mounts[i].options);
+		ct_strv_free (s->mounts[i].options);
 		free (s->mounts[i].uid_mappings);
 		free (s->mounts[i].gid_mappings);
 	}
@@ -1630,22 +1625,6 @@ ct_rt_spec_encode (const struct ct_rt_spec *s, char **out, size_t *len, ct_error
 
 /* ------------------------------------------------------------ default */
 
-static char **
-strv_new (const char *const *v)
-{
-	size_t n = 0;
-	char **r;
-
-	while (v[n] != NULL)
-		n++;
-	r = xcalloc (n + 1, sizeof (char *));
-	for (size_t i = 0; i < n; i++)
-		r[i] = xstrdup (v[i]);
-	return r;
-}
-
-#define STRV(...) strv_new ((const char *const[]){ __VA_ARGS__, NULL })
-
 static void
 add_mount (struct ct_rt_spec *s, const char *dest, const char *type, const char *src, char **opts)
 {
@@ -1675,14 +1654,14 @@ ct_rt_spec_default (bool rootless, uint32_t uid, uint32_t gid)
 	p->terminal = p->terminal_present = true;
 	p->user_present = true;
 	p->user.uid_present = p->user.gid_present = true;
-	p->args = STRV ("sh");
-	p->env = STRV ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm");
+	p->args = CT_STRV ("sh");
+	p->env = CT_STRV ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm");
 	p->cwd = xstrdup ("/");
 	p->capabilities = xzalloc (sizeof *p->capabilities);
-	p->capabilities->bounding = strv_new (caps);
-	p->capabilities->effective = strv_new (caps);
-	p->capabilities->permitted = strv_new (caps);
-	p->capabilities->ambient = strv_new (caps);
+	p->capabilities->bounding = ct_strv_new (caps);
+	p->capabilities->effective = ct_strv_new (caps);
+	p->capabilities->permitted = ct_strv_new (caps);
+	p->capabilities->ambient = ct_strv_new (caps);
 	p->rlimits = xzalloc (sizeof *p->rlimits);
 	p->n_rlimits = 1;
 	p->rlimits[0].type = xstrdup ("RLIMIT_NOFILE");
@@ -1695,21 +1674,21 @@ ct_rt_spec_default (bool rootless, uint32_t uid, uint32_t gid)
 	s->hostname = xstrdup ("runc");
 
 	add_mount (s, "/proc", "proc", "proc", NULL);
-	add_mount (s, "/dev", "tmpfs", "tmpfs", STRV ("nosuid", "strictatime", "mode=755", "size=65536k"));
+	add_mount (s, "/dev", "tmpfs", "tmpfs", CT_STRV ("nosuid", "strictatime", "mode=755", "size=65536k"));
 	if (rootless)
 		add_mount (s, "/dev/pts", "devpts", "devpts",
-		           STRV ("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"));
+		           CT_STRV ("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"));
 	else
 		add_mount (s, "/dev/pts", "devpts", "devpts",
-		           STRV ("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"));
-	add_mount (s, "/dev/shm", "tmpfs", "shm", STRV ("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
-	add_mount (s, "/dev/mqueue", "mqueue", "mqueue", STRV ("nosuid", "noexec", "nodev"));
+		           CT_STRV ("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"));
+	add_mount (s, "/dev/shm", "tmpfs", "shm", CT_STRV ("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
+	add_mount (s, "/dev/mqueue", "mqueue", "mqueue", CT_STRV ("nosuid", "noexec", "nodev"));
 	/* a rootless container cannot mount a fresh sysfs without its own netns */
 	if (rootless)
-		add_mount (s, "/sys", "none", "/sys", STRV ("rbind", "nosuid", "noexec", "nodev", "ro"));
+		add_mount (s, "/sys", "none", "/sys", CT_STRV ("rbind", "nosuid", "noexec", "nodev", "ro"));
 	else
-		add_mount (s, "/sys", "sysfs", "sysfs", STRV ("nosuid", "noexec", "nodev", "ro"));
-	add_mount (s, "/sys/fs/cgroup", "cgroup", "cgroup", STRV ("nosuid", "noexec", "nodev", "relatime", "ro"));
+		add_mount (s, "/sys", "sysfs", "sysfs", CT_STRV ("nosuid", "noexec", "nodev", "ro"));
+	add_mount (s, "/sys/fs/cgroup", "cgroup", "cgroup", CT_STRV ("nosuid", "noexec", "nodev", "relatime", "ro"));
 
 	l = s->linux_ = xzalloc (sizeof *l);
 	if (rootless) {
@@ -1739,8 +1718,8 @@ ct_rt_spec_default (bool rootless, uint32_t uid, uint32_t gid)
 			l->namespaces[i].type = ns[i];
 	}
 	l->masked_paths =
-	        STRV ("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-	              "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi");
-	l->readonly_paths = STRV ("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+	        CT_STRV ("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+	                 "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi");
+	l->readonly_paths = CT_STRV ("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 	return s;
 }

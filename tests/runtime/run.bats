@@ -222,6 +222,25 @@ run_sh() {
 	[ -d "$BUNDLE/rootfs$SENTINEL" ]
 }
 
+@test "run: without openat2, relative and file mount destinations symlinked out stay inside" {
+	SENTINEL=$(mktemp -d /tmp/host-sentinel-dir.XXXXXX)
+	echo untouched > "$SENTINEL/file"
+	# a relative chain climbing out, and a file destination through an absolute link
+	ln -s ../../../../../../../../.."$SENTINEL" "$BUNDLE/rootfs/rel-escape"
+	ln -s "$SENTINEL/file" "$BUNDLE/rootfs/file-escape"
+	echo from-bundle > "$BUNDLE/src-file"
+	update_config '.mounts += [{destination: "/rel-escape", type: "tmpfs", source: "tmpfs"},
+		{destination: "/file-escape", type: "bind", source: "src-file", options: ["bind"]}]'
+	CT_NO_OPENAT2=1 run_sh 'echo inside > /rel-escape/new; cat /file-escape'
+	[ "$status" -eq 0 ]
+	[ "$output" = "from-bundle" ]
+	[ "$(ls "$SENTINEL")" = "file" ]
+	[ "$(cat "$SENTINEL/file")" = "untouched" ]
+	! grep -q "$SENTINEL" /proc/self/mountinfo
+	[ -d "$BUNDLE/rootfs$SENTINEL" ]
+	rm -rf "$SENTINEL"
+}
+
 @test "run: bind mounts, ro, and relative sources" {
 	mkdir "$BUNDLE/share"
 	echo shared > "$BUNDLE/share/f"
