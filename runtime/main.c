@@ -41,6 +41,7 @@ usage (FILE *f)
 	       "   --debug                 enable debug logging\n"
 	       "   --log FILE              set the log file to write cruntime logs to (default is stderr)\n"
 	       "   --log-format text|json  set the log format (default: text)\n"
+	       "   --log-level LEVEL       error, warning, info or debug (default: warning)\n"
 	       "   --root DIR              root directory for storage of container state (default: /run/cruntime)\n"
 	       "   --systemd-cgroup        use the systemd cgroup driver (not supported yet)\n"
 	       "   --rootless true|false|auto  ignore cgroup permission errors (default: auto)\n"
@@ -59,7 +60,7 @@ print_version (void)
 	ct_cli_print_version (stdout, "cruntime", extra);
 }
 
-enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
+enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_LOG_LEVEL, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
 
 static int
 parse_globals (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
@@ -68,6 +69,7 @@ parse_globals (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD },
 		{ "rootless", required_argument, NULL, OPT_ROOTLESS },
@@ -90,6 +92,9 @@ parse_globals (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 			if (strcmp (optarg, "text") != 0 && strcmp (optarg, "json") != 0)
 				return ct_make_error (err, 0, "invalid log-format: %s", optarg);
 			g->log_format = optarg;
+			break;
+		case OPT_LOG_LEVEL:
+			g->log_level = optarg; /* checked by ct_log_init */
 			break;
 		case OPT_DEBUG:
 			g->debug = true;
@@ -119,15 +124,29 @@ parse_globals (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	return 0;
 }
 
+/* runc's default: /run/cruntime for root; $XDG_RUNTIME_DIR/cruntime for
+   others (rootless), where they can write. */
+static const char *
+default_root (char **buf)
+{
+	const char *xdg = getenv ("XDG_RUNTIME_DIR");
+
+	if (geteuid () == 0 || xdg == NULL || xdg[0] != '/')
+		return "/run/cruntime";
+	xasprintf (buf, "%s/cruntime", xdg);
+	return *buf;
+}
+
 int
 main (int argc, char **argv)
 {
 	struct ct_globals g = { 0 };
+	cleanup_free char *root_buf = NULL;
 	ct_error_t err = NULL;
 	int r;
 
 	g.tool = "cruntime";
-	g.root = "/run/cruntime";
+	g.root = default_root (&root_buf);
 	g.rootless = "auto";
 
 	r = parse_globals (&g, argc, argv, &err);

@@ -5,6 +5,7 @@
 
 #include <time.h>
 
+#include "fs.h"
 #include "ocispec/state.h"
 #include "state.h"
 
@@ -21,32 +22,13 @@ rt_state_check_id (const char *id, ct_error_t *err)
 	return 0;
 }
 
-static int
-mkdir_p (const char *path, mode_t mode, ct_error_t *err)
-{
-	cleanup_free char *buf = xstrdup (path);
-	char *p;
-
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir (buf, 0755) < 0 && errno != EEXIST)
-			return ct_make_error (err, errno, "mkdir `%s`", buf);
-		*p = '/';
-	}
-	if (mkdir (buf, mode) < 0 && errno != EEXIST)
-		return ct_make_error (err, errno, "mkdir `%s`", buf);
-	return 0;
-}
-
 int
 rt_state_create (const char *root, const char *id, ct_error_t *err)
 {
 	cleanup_close int rootfd = -1;
 	int fd;
 
-	if (mkdir_p (root, 0700, err) < 0)
+	if (ct_fs_mkdir_p_at (AT_FDCWD, root, 0700, err) < 0)
 		return ct_error_wrap (err, "create the state root");
 	rootfd = open (root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (rootfd < 0)
@@ -69,7 +51,6 @@ rt_state_write (int sdir, const char *id, const char *status, pid_t pid, const c
 	struct ct_rt_state st = { 0 };
 	cleanup_free char *created = NULL;
 	cleanup_free char *buf = NULL;
-	cleanup_close int fd = -1;
 	struct timespec now;
 	size_t len;
 
@@ -88,46 +69,20 @@ rt_state_write (int sdir, const char *id, const char *status, pid_t pid, const c
 	if (ct_rt_state_encode (&st, false, &buf, &len, err) < 0)
 		return ct_error_wrap (err, "encode state of `%s`", id);
 
-	fd = openat (sdir, "state.json.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return ct_make_error (err, errno, "create `state.json.tmp`");
-	if (write (fd, buf, len) != (ssize_t) len || fsync (fd) < 0)
-		return ct_make_error (err, errno, "write `state.json.tmp`");
-	if (close (steal_fd (&fd)) < 0)
-		return ct_make_error (err, errno, "close `state.json.tmp`");
-	if (renameat (sdir, "state.json.tmp", sdir, "state.json") < 0)
-		return ct_make_error (err, errno, "rename `state.json.tmp`");
-	if (fsync (sdir) < 0)
-		return ct_make_error (err, errno, "fsync the state directory of `%s`", id);
+	if (ct_fs_write_atomic_at (sdir, "state.json", buf, len, 0600, err) < 0)
+		return ct_error_wrap (err, "write the state of `%s`", id);
 	return 0;
 }
 
 int
 rt_state_remove (const char *root, const char *id, ct_error_t *err)
 {
-	cleanup_close int idfd = -1;
-	cleanup_dir DIR *d = NULL;
 	cleanup_close int rootfd = -1;
-	struct dirent *de;
 
 	rootfd = open (root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 	if (rootfd < 0)
 		return errno == ENOENT ? 0 : ct_make_error (err, errno, "open `%s`", root);
-	idfd = openat (rootfd, id, O_DIRECTORY | O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (idfd < 0)
-		return errno == ENOENT ? 0 : ct_make_error (err, errno, "open `%s/%s`", root, id);
-	d = fdopendir (idfd);
-	if (d == NULL)
-		return ct_make_error (err, errno, "read `%s/%s`", root, id);
-	idfd = -1; /* owned by d now */
-	/* Only regular files live there (state.json and its temporary). */
-	while ((de = readdir (d)) != NULL) {
-		if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-			continue;
-		if (unlinkat (dirfd (d), de->d_name, 0) < 0 && errno != ENOENT)
-			return ct_make_error (err, errno, "remove `%s/%s/%s`", root, id, de->d_name);
-	}
-	if (unlinkat (rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		return ct_make_error (err, errno, "remove `%s/%s`", root, id);
+	if (ct_fs_rm_rf_at (rootfd, id, err) < 0)
+		return ct_error_wrap (err, "remove the state of `%s`", id);
 	return 0;
 }

@@ -124,11 +124,14 @@ run_container (struct ct_globals *g, const char *id, const char *bundle, const s
 		goto out;
 	if (rt_spawn_start (&s, err) < 0)
 		goto out;
+	ct_log_debug ("container `%s` started, init pid %d", id, (int) s.pid);
 	if (rt_state_write (statefd, id, "running", s.pid, bundle, s.init.rootfs, err) < 0)
 		goto out;
 	if (o->pid_file && write_pid_file (o->pid_file, s.pid, err) < 0)
 		goto out;
 	r = rt_spawn_wait (&s, status, err);
+	if (r == 0)
+		ct_log_debug ("container `%s` exited with status %d", id, *status);
 out:
 	rt_spawn_release (&s);
 	return r;
@@ -160,6 +163,7 @@ cmd_run (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	if (bundle == NULL)
 		return ct_make_error (err, errno, "resolve bundle `%s`", o.bundle ? o.bundle : ".");
 	xasprintf (&config, "%s/config.json", bundle);
+	ct_log_debug ("load `%s`", config);
 	if (ct_rt_spec_load (config, &spec, err) < 0)
 		return -1;
 	if (rt_validate_spec (spec, bundle, err) < 0)

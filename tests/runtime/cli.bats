@@ -98,3 +98,32 @@ teardown() {
 	[[ "$output" == *"$msg"* ]]
 	[ "${#lines[@]}" -eq 1 ]
 }
+
+@test "cli: --debug and --log-level debug record debug lines, text and json" {
+	requires root jq
+	setup_bundle
+	update_config '.process.args = ["true"]'
+	LOGF=$(mktemp "${BATS_TMPDIR:-/tmp}/ct-log.XXXXXX")
+	sane_run "$CRUNTIME" --debug --log "$LOGF" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -eq 0 ]
+	grep -q 'level=debug msg="container `ct1` started, init pid [0-9]*"' "$LOGF"
+	grep -q 'level=debug msg="container `ct1` exited with status 0"' "$LOGF"
+	: >"$LOGF"
+	sane_run "$CRUNTIME" --log-level debug --log-format json --log "$LOGF" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -eq 0 ]
+	# every line is one JSON object with exactly level, msg, time (RFC 3339 UTC)
+	run jq -e -c 'select((keys == ["level", "msg", "time"]) and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$")))' "$LOGF"
+	[ "${#lines[@]}" -eq "$(wc -l <"$LOGF")" ]
+	jq -e 'select(.level == "debug" and (.msg | startswith("container `ct1` exited")))' "$LOGF"
+	# without --debug, no debug records
+	: >"$LOGF"
+	sane_run "$CRUNTIME" --log "$LOGF" --root "$ROOT" run -b "$BUNDLE" ct1
+	! grep -q 'level=debug' "$LOGF"
+	teardown_bundle
+}
+
+@test "cli: bad --log-level is refused, naming it" {
+	sane_run "$CRUNTIME" --log-level loud --root "$ROOT" features
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"invalid log level \`loud\`"* ]]
+}
