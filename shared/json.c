@@ -3,6 +3,7 @@
 #include <inttypes.h>
 
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
 #include "json.h"
@@ -366,6 +367,38 @@ nesting_ok (const char *data, size_t len)
 	return true;
 }
 
+/* Where a document that yajl_tree_parse refused goes wrong, as a 1-based line
+   and column: yajl_tree does not say, so run a callback-less parser over it
+   (error path only) and count the lines before the byte it stopped at. */
+static void
+error_position (const char *buf, size_t len, size_t *line, size_t *col)
+{
+	yajl_handle h = yajl_alloc (NULL, NULL, NULL);
+	size_t off = len, i;
+
+	if (h != NULL) {
+		/* yajl counts the offending byte as consumed: step back onto it */
+		if (yajl_parse (h, (const unsigned char *) buf, len) != yajl_status_ok) {
+			off = yajl_get_bytes_consumed (h);
+			off = off > 0 ? off - 1 : 0;
+		}
+		else if (yajl_complete_parse (h) != yajl_status_ok)
+			off = len;
+		yajl_free (h);
+	}
+	if (off > len)
+		off = len;
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}
+
 int
 ct_json_parse (const char *data, size_t len, yajl_val *out, ct_error_t *err)
 {
@@ -386,9 +419,13 @@ ct_json_parse (const char *data, size_t len, yajl_val *out, ct_error_t *err)
 	v = yajl_tree_parse (buf, errbuf, sizeof errbuf);
 	if (v == NULL) {
 		char *nl = strchr (errbuf, '\n');
+		size_t line, col;
+
 		if (nl != NULL)
 			*nl = '\0';
-		return ct_make_error (err, 0, "invalid JSON: %s", errbuf[0] ? errbuf : "parse error");
+		error_position (buf, len, &line, &col);
+		return ct_make_error (err, 0, "invalid JSON at line %zu, column %zu: %s", line, col,
+		                      errbuf[0] ? errbuf : "parse error");
 	}
 	*out = v;
 	return 0;

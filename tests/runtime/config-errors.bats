@@ -27,7 +27,8 @@ expect_failure() {
 		cat "$err" >&2
 		return 1
 	fi
-	if ! grep -qF -- "$expect" "$err"; then
+	# the file is always named, then the culprit
+	if ! grep -qF -- "config.json: " "$err" || ! grep -qF -- "$expect" "$err"; then
 		echo "$id: \"$(cat "$err")\" lacks \"$expect\"" >&2
 		return 1
 	fi

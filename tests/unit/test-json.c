@@ -135,11 +135,15 @@ test_parse_errors (void)
 	cleanup_free char *deep = NULL;
 
 	CHECK (ct_json_parse ("", 0, &v, &err) == -1);
-	CHECK_ERR (err, "invalid JSON: ");
+	CHECK_ERR (err, "invalid JSON at line 1, column 1: ");
 	CHECK (strchr (err->msg, '\n') == NULL);
 	ct_error_release (&err);
 	CHECK (ct_json_parse ("{} x", 4, &v, &err) == -1);
-	CHECK_ERR (err, "invalid JSON: parse error: trailing garbage");
+	CHECK_ERR (err, "invalid JSON at line 1, column 4: parse error: trailing garbage");
+	ct_error_release (&err);
+	/* the position names the line a person has to fix */
+	CHECK (ct_json_parse ("{\n  \"a\": 1,\n  \"b\": ]\n}", 22, &v, &err) == -1);
+	CHECK_ERR (err, "invalid JSON at line 3, column 8: ");
 	ct_error_release (&err);
 	big = xmalloc (CT_JSON_MAX_SIZE + 1);
 	memset (big, ' ', CT_JSON_MAX_SIZE + 1);
