@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 
 #include "caps.h"
+#include "fs.h"
 #include "init.h"
 #include "sync.h"
 
@@ -227,12 +228,34 @@ step_credentials (struct init_state *s, ct_error_t *err)
 }
 
 static int
+step_mkcwd (struct init_state *s, ct_error_t *err)
+{
+	int fd;
+
+	/* runc creates a missing cwd (as root, before the root turns read-only);
+	   inside the rootfs only. */
+	fd = ct_fs_mkdir_p_beneath (s->rootfd, s->p->cwd, 0755, err);
+	if (fd < 0)
+		return ct_error_wrap (err, "create cwd `%s`", s->p->cwd);
+	close (fd);
+	return 0;
+}
+
+static int
 step_cwd (struct init_state *s, ct_error_t *err)
 {
-	/* After setresuid, so the user's own permissions apply (runc). */
+	cleanup_close int fd = -1;
+
+	/* After setresuid, so the user's own permissions apply (runc).  Resolved
+	   inside the root with magic links refused: a cwd such as
+	   /proc/self/fd/N can never reach a host directory through an inherited
+	   fd (CVE-2024-21626). */
 	if (s->p->has_umask)
 		umask (s->p->umask);
-	if (chdir (s->p->cwd) < 0)
+	fd = ct_fs_openat_beneath (s->rootfd, s->p->cwd, O_PATH | O_DIRECTORY, 0, err);
+	if (fd < 0)
+		return ct_error_wrap (err, "chdir to cwd `%s`", s->p->cwd);
+	if (fchdir (fd) < 0)
 		return ct_make_error (err, errno, "chdir to cwd `%s`", s->p->cwd);
 	return 0;
 }
@@ -308,6 +331,8 @@ static const struct init_step {
 	{ "prepare rootfs", step_prepare_root },
 	/* config mounts in order, destinations resolved in the rootfs */
 	{ "mounts", step_mounts },
+	/* the cwd may lie in a mount made above */
+	{ "cwd", step_mkcwd },
 	{ "devices", step_devices },
 	{ "pivot_root", step_pivot_root },
 	/* masked/readonly paths name container paths: after the pivot */

@@ -186,11 +186,51 @@ run_sh() {
 	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
 	[ "$status" -eq 0 ]
 	[ -z "$(ls -A "$ROOT")" ]
-	update_config '.process.cwd = "/nonexistent"'
+	update_config '.process.cwd = "/etc/passwd"'
 	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"cwd: chdir to cwd \`/nonexistent\`"* ]]
+	[[ "$output" == *"cwd: create cwd \`/etc/passwd\`"*"Not a directory"* ]]
 	[ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "run: a missing cwd is created inside the rootfs, as runc does" {
+	update_config '.process.cwd = "/work/dir" | .process.args = ["pwd"]'
+	run --separate-stderr "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -eq 0 ]
+	[ "$output" = "/work/dir" ]
+	[ -d "$BUNDLE/rootfs/work/dir" ]
+}
+
+@test "run: cwd through /proc/self/fd of an inherited fd cannot reach the host (CVE-2024-21626)" {
+	requires root
+	update_config '.process.cwd = "/proc/self/fd/7" | .process.args = ["sh", "-c", "pwd; ls"]'
+	# fd 7: a host directory the caller leaked
+	run --separate-stderr "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1 7</etc
+	echo "status=$status output=$output stderr=$stderr" >&2
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"cwd \`/proc/self/fd/7\`"*"Too many levels of symbolic links"* ]]
+	[[ "$output" != *"passwd"* ]]
+}
+
+@test "run: a rootfs holding only the static testinit" {
+	[ -x "$TESTINIT" ] || skip "testinit not built"
+	rm -rf "$BUNDLE/rootfs"
+	mkdir "$BUNDLE/rootfs"
+	cp "$TESTINIT" "$BUNDLE/rootfs/testinit"
+	update_config '.process.args = ["/testinit", "fds"] | .root.readonly = false'
+	# mount points are created in the empty rootfs; fds 5 and 6 leak from the caller
+	run --separate-stderr "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1 5</dev/null 6>/dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '0\n1\n2')" ]
+	[ -d "$BUNDLE/rootfs/proc" ] && [ -d "$BUNDLE/rootfs/dev" ]
+	update_config '.process.args = ["/testinit", "id"] | .process.user = {uid: 1000, gid: 100, additionalGids: [5, 7]}'
+	run --separate-stderr "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -eq 0 ]
+	[ "$output" = "uid=1000 gid=100 groups=5,7" ]
+	update_config '.process.args = ["/testinit", "stat", "/dev/null"]'
+	run --separate-stderr "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -eq 0 ]
+	[ "$output" = "type=char mode=0666 uid=0 gid=0" ]
 }
 
 @test "run: state.json exists while the container runs" {
