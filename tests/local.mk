@@ -22,6 +22,7 @@ include %reldir%/helpers/local.mk
 include %reldir%/runtime/local.mk
 include %reldir%/imagetool/local.mk
 include %reldir%/buildtool/local.mk
+BATS_TESTS += %reldir%/build/configure.bats
 
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS) $(BATS_TESTS)

@@ -37,6 +37,9 @@ requires() {
 		runc | jq | busybox | umoci | skopeo | unshare)
 			command -v "$req" >/dev/null || skip "test requires $req"
 			;;
+		pkg-config)
+			command -v pkg-config >/dev/null || skip "test requires pkg-config"
+			;;
 		jsonschema)
 			/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || skip "test requires python3-jsonschema"
 			;;
