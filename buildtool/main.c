@@ -13,33 +13,14 @@
 #include "cas.h"
 #include "log.h"
 
+#define BUILD_USAGE "cbuild [OPTIONS] CONTEXT|-"
+#define PARSE_USAGE "cbuild parse [--json] FILE"
+
 static const struct ct_command commands[] = {
-	{ "build", NULL, "build an image from a Dockerfile (default action)" },
-	{ "parse", NULL, "print the parsed Dockerfile as JSON" },
-	{ NULL, NULL, NULL },
+	{ "build", NULL, "build an image from a Dockerfile (default action)", BUILD_USAGE },
+	{ "parse", NULL, "print the parsed Dockerfile as JSON", PARSE_USAGE },
+	{ NULL, NULL, NULL, NULL },
 };
-
-static const char build_usage[] = "cbuild [OPTIONS] CONTEXT|-";
-
-/* struct ct_command has no usage field: the usage lines live here, by name. */
-static const struct {
-	const char *name;
-	const char *usage;
-} usages[] = {
-	{ "build", build_usage },
-	{ "parse", "cbuild parse [--json] FILE" },
-};
-
-static const char *
-usage_of (const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < CT_ARRAY_SIZE (usages); i++)
-		if (strcmp (usages[i].name, name) == 0)
-			return usages[i].usage;
-	return name;
-}
 
 static void
 print_help (FILE *f)
@@ -76,21 +57,6 @@ print_help (FILE *f)
 	       f);
 	ct_cli_print_commands (f, commands);
 	fputs ("\nRun `cbuild parse --help` for the command's usage.\n", f);
-}
-
-/* A planned command still answers `--help` with its usage. */
-static bool
-wants_help (int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp (argv[i], "--") == 0)
-			return false;
-		if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
-			return true;
-	}
-	return false;
 }
 
 static int
@@ -219,16 +185,12 @@ run (int argc, char **argv, ct_error_t *err)
 	if (optind < argc && strcmp (argv[optind], "parse") == 0) {
 		if (build_only != NULL)
 			return ct_make_error (err, 0, "`%s` is a build option, not one of `cbuild parse`; usage: %s",
-			                      build_only, usage_of ("parse"));
-		if (wants_help (argc - optind, argv + optind)) {
-			printf ("usage: %s\n\n%s.\n", usage_of ("parse"), ct_cli_find (commands, "parse")->summary);
-			return 0;
-		}
+			                      build_only, PARSE_USAGE);
 		return ct_cli_dispatch (&g, commands, argc - optind, argv + optind, err);
 	}
 
 	if (argc - optind != 1)
-		return ct_make_error (err, 0, "`cbuild` requires exactly 1 argument (CONTEXT); usage: %s", build_usage);
+		return ct_make_error (err, 0, "`cbuild` requires exactly 1 argument (CONTEXT); usage: %s", BUILD_USAGE);
 	if (ct_cas_default_dir (g.store, &store, err) < 0)
 		return -1;
 	g.store = store;

@@ -10,59 +10,31 @@
 #include "log.h"
 
 static const struct ct_command commands[] = {
-	{ "pull", NULL, "copy an image into the store and print its manifest digest" },
-	{ "push", NULL, "copy a stored image to a destination" },
-	{ "copy", NULL, "copy an image from any transport to any transport" },
-	{ "images", NULL, "list the images in the store" },
-	{ "inspect", NULL, "print an image's manifest, config or summary" },
-	{ "tag", NULL, "give a stored image another name" },
-	{ "rm", NULL, "remove names from the store" },
-	{ "gc", NULL, "delete blobs no name refers to" },
-	{ "history", NULL, "print the history of a stored image" },
-	{ "unpack", NULL, "unpack an image into an OCI runtime bundle" },
-	{ "commit", NULL, "store a bundle's rootfs changes as a new image" },
-	{ "config", NULL, "change an image's configuration" },
-	{ "export", NULL, "write a stored image as an OCI archive" },
-	{ "import", NULL, "read an OCI or docker archive into the store" },
-	{ "login", NULL, "store credentials for a registry" },
-	{ "logout", NULL, "remove stored credentials for a registry" },
-	{ NULL, NULL, NULL },
+	{ "pull", NULL, "copy an image into the store and print its manifest digest",
+	  "cimage pull [--platform OS/ARCH[/VARIANT]] [--tls-verify=false] [--cert-dir DIR] SRC [NAME]" },
+	{ "push", NULL, "copy a stored image to a destination",
+	  "cimage push [--tls-verify=false] [--cert-dir DIR] NAME DEST" },
+	{ "copy", NULL, "copy an image from any transport to any transport",
+	  "cimage copy [--platform OS/ARCH[/VARIANT]] [--tls-verify=false] [--cert-dir DIR] SRC DEST" },
+	{ "images", NULL, "list the images in the store", "cimage images [--format table|json] [-q]" },
+	{ "inspect", NULL, "print an image's manifest, config or summary", "cimage inspect [--raw|--config] REF" },
+	{ "tag", NULL, "give a stored image another name", "cimage tag NAME NEWNAME" },
+	{ "rm", NULL, "remove names from the store", "cimage rm NAME..." },
+	{ "gc", NULL, "delete blobs no name refers to", "cimage gc" },
+	{ "history", NULL, "print the history of a stored image", "cimage history NAME" },
+	{ "unpack", NULL, "unpack an image into an OCI runtime bundle",
+	  "cimage unpack [--rootless] [--uid-map C:H:N] [--gid-map C:H:N] REF BUNDLE" },
+	{ "commit", NULL, "store a bundle's rootfs changes as a new image",
+	  "cimage commit [-m MSG] [--author A] BUNDLE NAME" },
+	{ "config", NULL, "change an image's configuration",
+	  "cimage config [--env K=V] [--cmd JSON] [--entrypoint JSON] [--workdir D] [--user U]\n"
+	  "                     [--label K=V] [--expose P] [--volume D] [--stop-signal S] NAME [NEWNAME]" },
+	{ "export", NULL, "write a stored image as an OCI archive", "cimage export NAME [-o FILE|-]" },
+	{ "import", NULL, "read an OCI or docker archive into the store", "cimage import FILE|- NAME" },
+	{ "login", NULL, "store credentials for a registry", "cimage login [-u USER] [--password-stdin] HOST" },
+	{ "logout", NULL, "remove stored credentials for a registry", "cimage logout HOST" },
+	{ NULL, NULL, NULL, NULL },
 };
-
-/* struct ct_command has no usage field: the usage lines live here, by name. */
-static const struct {
-	const char *name;
-	const char *usage;
-} usages[] = {
-	{ "pull", "cimage pull [--platform OS/ARCH[/VARIANT]] [--tls-verify=false] [--cert-dir DIR] SRC [NAME]" },
-	{ "push", "cimage push [--tls-verify=false] [--cert-dir DIR] NAME DEST" },
-	{ "copy", "cimage copy [--platform OS/ARCH[/VARIANT]] [--tls-verify=false] [--cert-dir DIR] SRC DEST" },
-	{ "images", "cimage images [--format table|json] [-q]" },
-	{ "inspect", "cimage inspect [--raw|--config] REF" },
-	{ "tag", "cimage tag NAME NEWNAME" },
-	{ "rm", "cimage rm NAME..." },
-	{ "gc", "cimage gc" },
-	{ "history", "cimage history NAME" },
-	{ "unpack", "cimage unpack [--rootless] [--uid-map C:H:N] [--gid-map C:H:N] REF BUNDLE" },
-	{ "commit", "cimage commit [-m MSG] [--author A] BUNDLE NAME" },
-	{ "config", "cimage config [--env K=V] [--cmd JSON] [--entrypoint JSON] [--workdir D] [--user U]\n"
-	            "                     [--label K=V] [--expose P] [--volume D] [--stop-signal S] NAME [NEWNAME]" },
-	{ "export", "cimage export NAME [-o FILE|-]" },
-	{ "import", "cimage import FILE|- NAME" },
-	{ "login", "cimage login [-u USER] [--password-stdin] HOST" },
-	{ "logout", "cimage logout HOST" },
-};
-
-static const char *
-usage_of (const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < CT_ARRAY_SIZE (usages); i++)
-		if (strcmp (usages[i].name, name) == 0)
-			return usages[i].usage;
-	return name;
-}
 
 static void
 print_help (FILE *f)
@@ -86,22 +58,6 @@ print_help (FILE *f)
 	       f);
 	ct_cli_print_commands (f, commands);
 	fputs ("\nRun `cimage COMMAND --help` for a command's usage.\n", f);
-}
-
-/* A planned command still answers `--help` with its usage: scripts and people
-   can learn the interface before it exists. */
-static bool
-wants_help (int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp (argv[i], "--") == 0)
-			return false;
-		if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
-			return true;
-	}
-	return false;
 }
 
 enum {
@@ -168,11 +124,6 @@ run (int argc, char **argv, ct_error_t *err)
 		return ct_make_error (err, 0, "no command given; see `cimage --help`");
 
 	cmd = ct_cli_find (commands, argv[optind]);
-	if (cmd != NULL && cmd->fn == NULL && wants_help (argc - optind, argv + optind)) {
-		printf ("usage: %s\n\n%s.\n", usage_of (cmd->name), cmd->summary);
-		return 0;
-	}
-
 	if (cmd != NULL) {
 		if (ct_cas_default_dir (g.store, &store, err) < 0)
 			return -1;

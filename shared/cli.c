@@ -19,6 +19,20 @@ ct_cli_print_commands (FILE *f, const struct ct_command *cmds)
 		fprintf (f, "   %-10s %s%s\n", cmds->name, cmds->summary, cmds->fn ? "" : " (not implemented yet)");
 }
 
+static bool
+wants_help (int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp (argv[i], "--") == 0)
+			return false;
+		if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
+			return true;
+	}
+	return false;
+}
+
 int
 ct_cli_dispatch (struct ct_globals *g, const struct ct_command *cmds, int argc, char **argv, ct_error_t *err)
 {
@@ -29,6 +43,10 @@ ct_cli_dispatch (struct ct_globals *g, const struct ct_command *cmds, int argc, 
 	cmd = ct_cli_find (cmds, argv[0]);
 	if (cmd == NULL)
 		return ct_make_error (err, 0, "unknown command `%s`; see `%s --help`", argv[0], g->tool);
+	if (cmd->fn == NULL && wants_help (argc, argv)) {
+		printf ("usage: %s\n\n%s.\n", cmd->usage ? cmd->usage : cmd->name, cmd->summary);
+		return 0;
+	}
 	if (cmd->fn == NULL)
 		return ct_make_error (err, 0, "%s %s: not implemented yet", g->tool, cmd->name);
 	/* optind = 0 asks glibc (and musl) for a full re-initialisation of getopt. */

@@ -31,6 +31,7 @@ struct ct_command {
 	const char *name;
 	ct_cmd_fn fn; /* NULL: planned, answers "not implemented yet" with exit 1 */
 	const char *summary;
+	const char *usage; /* "cimage tag NAME NEWNAME": printed by `CMD --help` of a planned command */
 };
 
 /* Find `name` in a table ending with a {NULL} row. */
@@ -40,7 +41,9 @@ const struct ct_command *ct_cli_find (const struct ct_command *cmds, const char 
 void ct_cli_print_commands (FILE *f, const struct ct_command *cmds);
 
 /* Run the command argv[0] from `cmds`: resets getopt (optind = 0), calls it.
-   An unknown command or a planned one fails through err. */
+   An unknown command or a planned one fails through err, except that a planned
+   command asked for `--help`/`-h` prints its usage and summary and returns 0:
+   people and scripts can learn an interface before it exists. */
 int ct_cli_dispatch (struct ct_globals *g, const struct ct_command *cmds, int argc, char **argv, ct_error_t *err);
 
 /* getopt_long with runc's wording for mistakes:
