@@ -127,3 +127,15 @@ teardown() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"invalid log level \`loud\`"* ]]
 }
+
+@test "cli: a planned command's --help prints its usage and exits 0" {
+	for cmd in create start exec kill delete state list ps pause resume events update; do
+		sane_run "$CRUNTIME" --root "$ROOT" "$cmd" --help
+		[ "$status" -eq 0 ]
+		[[ "${lines[0]}" == "usage: cruntime $cmd"* ]]
+	done
+	# without --help it still fails
+	sane_run "$CRUNTIME" --root "$ROOT" kill ct1 KILL
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cruntime kill: not implemented yet"* ]]
+}
