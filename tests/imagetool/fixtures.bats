@@ -66,7 +66,9 @@ teardown() {
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | jq -r .Architecture)" = amd64 ]
 	cd "$WORK"
-	sane_run umoci unpack --image "$WORK/img:busybox:latest" "$WORK/bundle"
+	local rootless=
+	[ "$(id -u)" -eq 0 ] || rootless=--rootless
+	sane_run umoci unpack $rootless --image "$WORK/img:busybox:latest" "$WORK/bundle"
 	[ "$status" -eq 0 ]
 	[ -x "$WORK/bundle/rootfs/bin/busybox" ]
 }
