@@ -80,7 +80,8 @@ teardown() {
 	run "$T" isatty 0 </dev/null
 	[ "$status" -eq 0 ] && [ "$output" = "false" ]
 	if [ -c /dev/ptmx ] && command -v script >/dev/null; then
-		run script -qec "'$T' isatty 0" /dev/null
+		# script runs the command through $SHELL, which may be nologin
+		SHELL=/bin/sh run script -qec "'$T' isatty 0" /dev/null
 		[[ "$output" == true* ]]
 	fi
 }
