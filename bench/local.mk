@@ -1,1 +1,1 @@
-EXTRA_DIST += %reldir%/README.md
+EXTRA_DIST += %reldir%/README.md %reldir%/runtime.sh
