@@ -5,6 +5,7 @@
 
 #include <yajl/yajl_tree.h>
 
+#include "fs.h"
 #include "json.h"
 #include "strv.h"
 #include "ocispec/runtime.h"
@@ -866,39 +867,25 @@ ct_rt_spec_load (const char *path, struct ct_rt_spec **out, ct_error_t *err)
 	cleanup_free char *buf = NULL;
 	cleanup_free char *pcopy = xstrdup (path);
 	const char *source = basename (pcopy);
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 	struct stat st;
 
-	fd = open (path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted as config.json must not hang us in open() */
+	fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return ct_make_error (err, errno, "open `%s`", path);
 	if (fstat (fd, &st) < 0)
 		return ct_make_error (err, errno, "stat `%s`", path);
 	if (!S_ISREG (st.st_mode))
 		return ct_make_error (err, 0, "%s: not a regular file", source);
-	/* read at most one byte past the cap: enough to refuse it */
-	for (;;) {
-		ssize_t r;
-		if (len == cap) {
-			if (cap > CT_JSON_MAX_SIZE)
-				return ct_make_error (err, 0, "%s: document too large", source);
-			cap = cap ? cap * 2 : 8192;
-			if (cap > CT_JSON_MAX_SIZE + 1)
-				cap = CT_JSON_MAX_SIZE + 1;
-			buf = xrealloc (buf, cap);
+	if (ct_fs_read_all_fd (fd, CT_JSON_MAX_SIZE, &buf, &len, err) < 0) {
+		if (ct_error_status (*err) == EFBIG) {
+			ct_error_release (err);
+			return ct_make_error (err, 0, "%s: document too large", source);
 		}
-		r = read (fd, buf + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return ct_make_error (err, errno, "read `%s`", path);
-		if (r == 0)
-			break;
-		len += (size_t) r;
+		return ct_error_wrap (err, "read `%s`", path);
 	}
-	if (len > CT_JSON_MAX_SIZE)
-		return ct_make_error (err, 0, "%s: document too large", source);
-	return ct_rt_spec_decode (buf ? buf : "", len, source, out, err);
+	return ct_rt_spec_decode (buf, len, source, out, err);
 }
 
 /* ------------------------------------------------------------ free */

@@ -62,3 +62,17 @@ expect_failure() {
 	run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" good
 	[[ "$output" != *"config.json:"* ]]
 }
+
+@test "a config.json that is a FIFO or a directory is refused without hanging" {
+	rm "$BUNDLE/config.json"
+	mkfifo "$BUNDLE/config.json"
+	# a FIFO with no writer: a naive open() would block forever
+	run timeout 10 "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" fifo
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"config.json: not a regular file"* ]]
+	rm "$BUNDLE/config.json"
+	mkdir "$BUNDLE/config.json"
+	expect_failure dir "config.json: not a regular file"
+	rmdir "$BUNDLE/config.json"
+	expect_failure missing "open \`$BUNDLE/config.json\`"
+}
