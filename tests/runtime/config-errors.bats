@@ -74,5 +74,8 @@ expect_failure() {
 	mkdir "$BUNDLE/config.json"
 	expect_failure dir "config.json: not a regular file"
 	rmdir "$BUNDLE/config.json"
-	expect_failure missing "open \`$BUNDLE/config.json\`"
+	run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" missing
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"open \`$BUNDLE/config.json\`: No such file or directory"* ]]
+	[ -z "$(ls -A "$ROOT")" ]
 }
