@@ -381,8 +381,7 @@ error_position (const char *buf, size_t len, size_t *line, size_t *col)
 		if (yajl_parse (h, (const unsigned char *) buf, len) != yajl_status_ok) {
 			off = yajl_get_bytes_consumed (h);
 			off = off > 0 ? off - 1 : 0;
-		}
-		else if (yajl_complete_parse (h) != yajl_status_ok)
+		} else if (yajl_complete_parse (h) != yajl_status_ok)
 			off = len;
 		yajl_free (h);
 	}
