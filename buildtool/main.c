@@ -205,14 +205,5 @@ main (int argc, char **argv)
 {
 	ct_error_t err = NULL;
 
-	if (run (argc, argv, &err) < 0) {
-		ct_log_error_release (&err);
-		return 1;
-	}
-	if (fflush (stdout) != 0 || ferror (stdout)) {
-		ct_make_error (&err, errno, "write to stdout");
-		ct_log_error_release (&err);
-		return 1;
-	}
-	return 0;
+	return ct_cli_exit (run (argc, argv, &err), &err);
 }

@@ -161,21 +161,13 @@ main (int argc, char **argv)
 	r = parse_globals (&g, argc, argv, &err);
 	if (r == 0 && ct_log_init (g.tool, g.log_path, g.log_format, g.log_level, g.debug, &err) < 0)
 		r = -1;
-	if (r < 0) {
-		/* The logger may not be set up: it falls back to stderr. */
-		ct_log_error_release (&err);
-		return 1;
-	}
-	if (r > 0)
-		return 0;
+	/* r > 0: --help or --version answered */
+	if (r != 0)
+		return ct_cli_exit (r < 0 ? -1 : 0, &err);
 	if (optind >= argc) {
 		usage (stderr);
 		return 1;
 	}
-	r = ct_cli_dispatch (&g, commands, argc - optind, argv + optind, &err);
-	if (r < 0) {
-		ct_log_error_release (&err);
-		return 1;
-	}
-	return r;
+	/* r: 0, -1, or the container's exit status (run) */
+	return ct_cli_exit (ct_cli_dispatch (&g, commands, argc - optind, argv + optind, &err), &err);
 }

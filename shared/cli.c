@@ -1,6 +1,7 @@
 #include "common.h"
 
 #include "cli.h"
+#include "log.h"
 
 const struct ct_command *
 ct_cli_find (const struct ct_command *cmds, const char *name)
@@ -109,4 +110,18 @@ ct_cli_print_version (FILE *f, const char *tool, const char *extra)
 	         CT_OCI_RUNTIME_SPEC_VERSION);
 	if (extra != NULL)
 		fputs (extra, f);
+}
+
+int
+ct_cli_exit (int r, ct_error_t *err)
+{
+	if (r >= 0 && (fflush (stdout) != 0 || ferror (stdout))) {
+		ct_make_error (err, errno, "write to stdout");
+		r = -1;
+	}
+	if (r < 0) {
+		ct_log_error_release (err);
+		return 1;
+	}
+	return r;
 }

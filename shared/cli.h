@@ -56,6 +56,12 @@ int ct_cli_getopt (int argc, char **argv, const char *shortopts, const struct op
    [min, max] (max < 0: unbounded); else "`CMD` requires ..." with the usage. */
 int ct_cli_args (int argc, char **argv, int min, int max, const char *usage, ct_error_t *err);
 
+/* The end of every tool's main(): r < 0 reports *err (ct_log_error_release)
+   and gives exit status 1; otherwise stdout is flushed, and a failed write
+   (a full disk, a closed pipe) is reported the same way, so output is never
+   lost silently; else r itself is the exit status. */
+int ct_cli_exit (int r, ct_error_t *err);
+
 /* Print runc-shaped version lines for `tool`:
    "<tool> version X\ncommit: C\nspec: S\n" plus any extra lines given (may be NULL). */
 void ct_cli_print_version (FILE *f, const char *tool, const char *extra);

@@ -139,3 +139,17 @@ teardown() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cruntime kill: not implemented yet"* ]]
 }
+
+@test "cli: output that cannot be written is an error, not a silent success" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	for args in "features" "--version" "--help" "spec --help"; do
+		run sh -c "'$CRUNTIME' --root '$ROOT' $args >/dev/full"
+		echo "$args: status=$status output=$output" >&2
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"No space left on device"* ]]
+	done
+	run sh -c "'$CIMAGE' --help >/dev/full"
+	[ "$status" -eq 1 ]
+	run sh -c "'$CBUILD' --version >/dev/full"
+	[ "$status" -eq 1 ]
+}
