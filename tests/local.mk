@@ -32,7 +32,10 @@ EXTRA_DIST += \
 	%reldir%/lib/helpers.bash \
 	%reldir%/fixtures/mk-busybox-rootfs.sh \
 	%reldir%/fixtures/mk-busybox-image.sh \
-	%reldir%/fixtures/demo.sh
+	%reldir%/fixtures/demo.sh \
+	%reldir%/vm/mk-initramfs.sh \
+	%reldir%/vm/run-vm.sh \
+	%reldir%/vm/guest-run.sh
 
 # Fixtures the bats suites make once per build tree (tests/lib/helpers.bash).
 clean-local: clean-local-tests
