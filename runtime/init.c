@@ -312,6 +312,37 @@ step_lookup (struct init_state *s, ct_error_t *err)
 	return ct_make_error (err, 0, "\"%s\": executable file not found in $PATH", name);
 }
 
+/* create: tell the parent everything but execve() is done (it then writes
+   state "created" and exits), then block opening the exec fifo until
+   `start` opens it for reading.  The fifo is reopened through our O_PATH fd
+   (runc does the same): it lives on the host, outside the new root.  Last
+   before execve() so that every failure above is reported by `create`. */
+static int
+step_wait_start (struct init_state *s, ct_error_t *err)
+{
+	struct rt_sync_msg msg;
+	char path[64];
+	int fd;
+
+	if (s->p->fifo_fd < 0)
+		return 0;
+	memset (&msg, 0, sizeof (msg));
+	msg.type = RT_SYNC_READY;
+	if (send (s->p->sync_fd, &msg, sizeof (msg), MSG_NOSIGNAL) != (ssize_t) sizeof (msg))
+		return ct_make_error (err, errno, "tell the parent we are ready");
+	snprintf (path, sizeof (path), "/proc/self/fd/%d", s->p->fifo_fd);
+	fd = open (path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_make_error (err, errno, "open the exec fifo");
+	if (write (fd, "0", 1) != 1) {
+		int e = errno;
+		close (fd);
+		return ct_make_error (err, e, "write the exec fifo");
+	}
+	close (fd);
+	return 0;
+}
+
 static int
 step_exec (struct init_state *s, ct_error_t *err)
 {
@@ -349,6 +380,8 @@ static const struct init_step {
 	{ "no_new_privs", step_nnp },
 	/* the lookup sees the container's root and the user's permissions */
 	{ "exec", step_lookup },
+	/* blocks until `start`: nothing that can fail for config reasons after */
+	{ "wait start", step_wait_start },
 	{ "exec", step_exec },
 };
 
@@ -373,9 +406,15 @@ rt_init_child (struct rt_init *p)
 	ct_error_t err = NULL;
 	size_t i;
 
+	/* Our copy of the parent's locked state-dir fd would keep the
+	   container locked until execve(): only the parent holds it. */
+	if (p->state_fd >= 0)
+		close (p->state_fd);
 	prctl (PR_SET_NAME, "cruntime:[init]", 0, 0, 0);
-	/* If the parent dies, so do we (the foreground run owns us). */
-	prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* A foreground run owns us: if it dies, so do we.  create and run -d
+	   leave us to the caller's subreaper instead. */
+	if (!p->detach)
+		prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	for (i = 0; i < CT_ARRAY_SIZE (steps); i++)
 		if (steps[i].fn (&s, &err) < 0) {
 			send_error (p->sync_fd, steps[i].name, err);

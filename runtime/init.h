@@ -25,6 +25,13 @@ struct rt_rlimit {
 
 struct rt_init {
 	int sync_fd; /* child's end of the sync socket */
+	/* O_PATH fd of ROOT/ID/exec.fifo (create), or -1 (run): the init
+	   reopens it O_WRONLY as its last step and so waits for `start` */
+	int fifo_fd;
+	/* the parent's locked fd of ROOT/ID, or -1: closed first, or our copy
+	   would keep the container's lock held until execve */
+	int state_fd;
+	bool detach; /* outlives cruntime: no PR_SET_PDEATHSIG */
 
 	/* namespaces the child joins with setns() (pid is joined by the parent) */
 	struct rt_ns_join *joins;

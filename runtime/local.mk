@@ -8,6 +8,13 @@ libruntime_a_SOURCES = \
 	%reldir%/cmd/spec.c \
 	%reldir%/validate.c %reldir%/validate.h \
 	%reldir%/cmd/run.c \
+	%reldir%/cmd/create.c \
+	%reldir%/cmd/start.c \
+	%reldir%/cmd/state.c \
+	%reldir%/cmd/kill.c \
+	%reldir%/cmd/delete.c \
+	%reldir%/cmd/list.c \
+	%reldir%/container.c %reldir%/container.h \
 	%reldir%/cmd/features.c \
 	%reldir%/caps.c %reldir%/caps.h \
 	%reldir%/init.c %reldir%/init.h \

@@ -11,19 +11,19 @@
    "cruntime <cmd>: not implemented yet" (exit 1).  checkpoint/restore are
    deliberately absent (no CRIU support planned). */
 static const struct ct_command commands[] = {
-	{ "create", NULL, "create a container",
+	{ "create", cmd_create, "create a container",
 	  "cruntime create [-b BUNDLE] [--console-socket PATH] [--pid-file PATH] [--no-pivot] "
 	  "[--no-new-keyring] [--preserve-fds N] ID" },
-	{ "delete", NULL, "delete any resources held by the container", "cruntime delete [-f] ID" },
+	{ "delete", cmd_delete, "delete any resources held by the container", "cruntime delete [-f] ID" },
 	{ "events", NULL, "display container events such as OOM notifications, cpu, memory, and IO usage statistics",
 	  "cruntime events [--stats] [--interval D] ID" },
 	{ "exec", NULL, "execute new process inside the container",
 	  "cruntime exec [--process FILE | ARGS...] [-t] [-d] [--pid-file PATH] [--console-socket PATH] "
 	  "[--cwd DIR] [-e K=V] [-u UID[:GID]] [--cap CAP] [--no-new-privs] [--preserve-fds N] ID" },
 	{ "features", cmd_features, "show the enabled features", "cruntime features" },
-	{ "kill", NULL, "kill sends the specified signal to the container's init process",
+	{ "kill", cmd_kill, "kill sends the specified signal to the container's init process",
 	  "cruntime kill [-a] ID [SIGNAL]" },
-	{ "list", NULL, "lists containers started by cruntime with the given root",
+	{ "list", cmd_list, "lists containers started by cruntime with the given root",
 	  "cruntime list [-f table|json] [-q]" },
 	{ "pause", NULL, "pause suspends all processes inside the container", "cruntime pause ID" },
 	{ "ps", NULL, "ps displays the processes running inside a container",
@@ -31,8 +31,8 @@ static const struct ct_command commands[] = {
 	{ "resume", NULL, "resumes all processes that have been previously paused", "cruntime resume ID" },
 	{ "run", cmd_run, "create and run a container", NULL },
 	{ "spec", cmd_spec, "create a new specification file", "cruntime spec [--rootless] [-b BUNDLE]" },
-	{ "start", NULL, "executes the user defined process in a created container", "cruntime start ID" },
-	{ "state", NULL, "output the state of a container", "cruntime state ID" },
+	{ "start", cmd_start, "executes the user defined process in a created container", "cruntime start ID" },
+	{ "state", cmd_state, "output the state of a container", "cruntime state ID" },
 	{ "update", NULL, "update container resource constraints",
 	  "cruntime update [-r FILE|-] [--memory BYTES] [--pids-limit N] ... ID" },
 	{ NULL, NULL, NULL, NULL },

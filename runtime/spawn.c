@@ -281,6 +281,15 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, 
 	s->pidns_fd = -1;
 	s->sync_fd = -1;
 	p->sync_fd = -1;
+	p->fifo_fd = -1;
+	p->state_fd = o->state_fd;
+	p->detach = o->detach;
+	/* Above the --preserve-fds range, so the child keeps it until exec. */
+	if (o->fifo_fd >= 0) {
+		p->fifo_fd = fcntl (o->fifo_fd, F_DUPFD_CLOEXEC, 3 + o->preserve_fds);
+		if (p->fifo_fd < 0)
+			return ct_make_error (err, errno, "place the exec fifo");
+	}
 
 	if (spec->root == NULL || spec->root->path == NULL)
 		return ct_make_error (err, 0, "config.json: `root.path`: required");
@@ -327,13 +336,10 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, 
 }
 
 int
-rt_spawn_start (struct rt_spawn *s, ct_error_t *err)
+rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 {
-	struct rt_sync_msg msg;
 	int sv[2];
 	int child_fd;
-	ssize_t n;
-	bool failed = false;
 	size_t i;
 	long pid;
 
@@ -376,6 +382,16 @@ rt_spawn_start (struct rt_spawn *s, ct_error_t *err)
 	s->pid = (pid_t) pid;
 	close (child_fd);
 	s->init.sync_fd = -1;
+	return 0;
+}
+
+int
+rt_spawn_sync (struct rt_spawn *s, ct_error_t *err)
+{
+	struct rt_sync_msg msg;
+	bool failed = false;
+	bool ready = false;
+	ssize_t n;
 
 	for (;;) {
 		n = recv (s->sync_fd, &msg, sizeof (msg), 0);
@@ -390,6 +406,17 @@ rt_spawn_start (struct rt_spawn *s, ct_error_t *err)
 			ct_make_error (err, msg.status, "%s", msg.msg);
 			failed = true;
 		}
+		/* blocked on the exec fifo from now on: nothing more to hear */
+		if ((size_t) n == sizeof (msg) && msg.type == RT_SYNC_READY && !failed) {
+			ready = true;
+			break;
+		}
+	}
+	/* With an exec fifo the child cannot exec before READY: a bare EOF
+	   means it died. */
+	if (!failed && !ready && s->init.fifo_fd >= 0) {
+		ct_make_error (err, 0, "the container init exited before it was ready");
+		failed = true;
 	}
 	if (failed) {
 		int st;
@@ -473,6 +500,10 @@ rt_init_release (struct rt_init *p)
 	free (p->rlimits);
 	if (p->sync_fd >= 0)
 		close (p->sync_fd);
+	if (p->fifo_fd >= 0)
+		close (p->fifo_fd);
 	memset (p, 0, sizeof (*p));
 	p->sync_fd = -1;
+	p->fifo_fd = -1;
+	p->state_fd = -1; /* borrowed: never closed here */
 }

@@ -16,6 +16,9 @@ struct rt_spawn_opts {
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
+	int fifo_fd;  /* create: O_PATH fd of the exec fifo (duplicated), else -1 */
+	int state_fd; /* the locked ROOT/ID fd the child must close, or -1; borrowed */
+	bool detach;  /* the init outlives us (create, run -d): no PDEATHSIG */
 };
 
 struct rt_spawn {
@@ -37,15 +40,22 @@ int rt_spawn_check_supported (const struct ct_rt_spec *spec, ct_error_t *err);
 int rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, struct rt_spawn *s,
                       ct_error_t *err);
 
-/* Clone the child and wait until it has exec'd the container process (or
-   report the error it sent: one message "{step}: msg").  On success s->pid is
-   the container's init, and the forwarded signals are blocked. */
-int rt_spawn_start (struct rt_spawn *s, ct_error_t *err);
+/* Clone the child.  On success s->pid is the container's init, and the
+   forwarded signals are blocked; the child runs its steps on its own. */
+int rt_spawn_clone (struct rt_spawn *s, ct_error_t *err);
+
+/* Follow the sync socket until the child has exec'd the container process
+   (no exec fifo) or is blocked on the exec fifo (RT_SYNC_READY), or report
+   the error it sent: one message "{step}: msg".  On failure the child has
+   been reaped and s->pid is 0. */
+int rt_spawn_sync (struct rt_spawn *s, ct_error_t *err);
 
 /* Wait for s->pid, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2 to it.
  *status = exit code, or 128 + signal. */
 int rt_spawn_wait (struct rt_spawn *s, int *status, ct_error_t *err);
 
+/* Release the plan; an init still in s->pid is killed and reaped: set
+   s->pid = 0 first to leave it running (create, run -d). */
 void rt_spawn_release (struct rt_spawn *s);
 
 #endif

@@ -4,10 +4,31 @@
 #ifndef RT_CMDS_H
 #define RT_CMDS_H
 
+#include <stdbool.h>
+
 #include "cli.h"
+
+struct rt_create_opts;
+
+#define CREATE_USAGE                                                                          \
+	"cruntime create [-b|--bundle DIR] [--pid-file F] [--console-socket S] [--no-pivot] " \
+	"[--no-new-keyring] [--preserve-fds N] ID"
 
 int cmd_spec (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_features (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_run (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_create (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_start (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_state (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_kill (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_delete (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_list (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+
+/* Options shared by create and run (run also takes -d and --keep).
+   Returns 0, 1 when --help was answered, or -1. */
+int cmd_create_parse (int argc, char **argv, bool is_run, struct rt_create_opts *o, bool *detach, ct_error_t *err);
+
+/* Parse `CMD [--help] ID`: 0, 1 when --help was answered, or -1. */
+int cmd_id_only (int argc, char **argv, const char *usage, ct_error_t *err);
 
 #endif

@@ -1,0 +1,465 @@
+/* Lifecycle orchestration: which status allows which operation, and the
+   order of durable steps (state dir, exec fifo, clone, state.json, pid file)
+   so that a failure or a crash at any point leaves something `delete -f`
+   can clean up. */
+#include "common.h"
+
+#include <dirent.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "container.h"
+#include "fs.h"
+#include "log.h"
+#include "ocispec/runtime.h"
+#include "spawn.h"
+#include "state.h"
+#include "validate.h"
+
+/* How long delete -f waits for a killed init to disappear. */
+#define GONE_TIMEOUT_MS 10000
+
+static int
+write_pid_file (const char *path, pid_t pid, ct_error_t *err)
+{
+	cleanup_free char *tmp = NULL;
+	cleanup_close int fd = -1;
+	char buf[32];
+	int len = snprintf (buf, sizeof (buf), "%d", (int) pid);
+
+	/* runc writes it atomically too: readers never see a partial pid */
+	xasprintf (&tmp, "%s.tmp", path);
+	fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return ct_make_error (err, errno, "create pid file `%s`", tmp);
+	if (write (fd, buf, (size_t) len) != len)
+		return ct_make_error (err, errno, "write pid file `%s`", tmp);
+	if (close (steal_fd (&fd)) < 0)
+		return ct_make_error (err, errno, "close pid file `%s`", tmp);
+	if (rename (tmp, path) < 0)
+		return ct_make_error (err, errno, "rename pid file to `%s`", path);
+	return 0;
+}
+
+static int
+save_state (int dirfd, const char *id, const char *status, pid_t pid, const char *bundle, const char *rootfs,
+            const char *created, const struct ct_rt_spec *spec, ct_error_t *err)
+{
+	struct ct_rt_state st = { 0 };
+
+	/* borrowed strings: st is never freed */
+	st.oci_version = (char *) CT_OCI_RUNTIME_SPEC_VERSION;
+	st.id = (char *) id;
+	st.status = (char *) status;
+	st.pid = pid;
+	st.pid_present = true;
+	st.bundle = (char *) bundle;
+	st.rootfs = (char *) rootfs;
+	st.created = (char *) created;
+	st.owner = (char *) "";
+	if (spec->annotations_present && spec->annotations.n > 0) {
+		st.annotations = spec->annotations;
+		st.annotations_present = true;
+	}
+	return rt_state_write (dirfd, &st, err);
+}
+
+/* Everything after the state directory exists; the caller removes it on
+   failure.  Durable order: init.start and state "creating" right after
+   clone, so a killed `create` leaves the pid for `delete -f` to kill. */
+static int
+create_in (int dirfd, const char *id, const char *bundle, const struct rt_create_opts *o, enum rt_create_mode mode,
+           const struct ct_rt_spec *spec, int *status, ct_error_t *err)
+{
+	struct rt_spawn_opts so = { 0 };
+	struct rt_spawn s;
+	cleanup_close int fifo = -1;
+	cleanup_free char *created = NULL;
+	struct timespec now;
+	unsigned long long start = 0;
+	bool zombie;
+	int r = -1;
+
+	if (mode == RT_CREATE_CREATED) {
+		/* 0622: the init may have dropped to a non-root user when it
+		   reopens the fifo for writing (runc uses the same mode) */
+		if (mkfifoat (dirfd, RT_STATE_FIFO, 0622) < 0 || fchmodat (dirfd, RT_STATE_FIFO, 0622, 0) < 0)
+			return ct_make_error (err, errno, "create the exec fifo of `%s`", id);
+		fifo = openat (dirfd, RT_STATE_FIFO, O_PATH | O_CLOEXEC);
+		if (fifo < 0)
+			return ct_make_error (err, errno, "open the exec fifo of `%s`", id);
+	}
+	so.bundle = bundle;
+	so.no_pivot = o->no_pivot;
+	so.no_new_keyring = o->no_new_keyring;
+	so.preserve_fds = o->preserve_fds;
+	so.fifo_fd = fifo;
+	so.state_fd = dirfd;
+	so.detach = mode != RT_CREATE_FOREGROUND;
+	if (rt_spawn_prepare (spec, &so, &s, err) < 0)
+		goto out;
+	if (rt_spawn_clone (&s, err) < 0)
+		goto out;
+	clock_gettime (CLOCK_REALTIME, &now);
+	created = ct_rt_state_format_time (now.tv_sec, now.tv_nsec);
+	if (rt_proc_stat (s.pid, &start, &zombie) < 0) {
+		ct_make_error (err, errno, "read the start time of pid %d", (int) s.pid);
+		goto out;
+	}
+	if (rt_state_write_starttime (dirfd, start, err) < 0 ||
+	    save_state (dirfd, id, "creating", s.pid, bundle, s.init.rootfs, created, spec, err) < 0)
+		goto out;
+	if (rt_spawn_sync (&s, err) < 0)
+		goto out;
+	ct_log_debug ("container `%s` started, init pid %d", id, (int) s.pid);
+	if (save_state (dirfd, id, mode == RT_CREATE_CREATED ? "created" : "running", s.pid, bundle, s.init.rootfs,
+	                created, spec, err) < 0)
+		goto out;
+	if (o->pid_file && write_pid_file (o->pid_file, s.pid, err) < 0)
+		goto out;
+	if (mode != RT_CREATE_FOREGROUND) {
+		s.pid = 0; /* it lives on; our reaper duty passes to the subreaper */
+		r = 0;
+		goto out;
+	}
+	/* state/kill/delete must not block on us while the container runs */
+	flock (dirfd, LOCK_UN);
+	r = rt_spawn_wait (&s, status, err);
+	flock (dirfd, LOCK_EX);
+	if (r == 0)
+		ct_log_debug ("container `%s` exited with status %d", id, *status);
+out:
+	rt_spawn_release (&s);
+	return r;
+}
+
+int
+rt_container_create (const char *root, const char *id, const struct rt_create_opts *o, enum rt_create_mode mode,
+                     int *status, ct_error_t *err)
+{
+	cleanup_rt_spec struct ct_rt_spec *spec = NULL;
+	cleanup_free char *bundle = NULL;
+	cleanup_free char *config = NULL;
+	cleanup_close int dirfd = -1;
+	ct_error_t rm_err = NULL;
+	int r;
+
+	if (rt_state_check_id (id, err) < 0)
+		return -1;
+	bundle = realpath (o->bundle ? o->bundle : ".", NULL);
+	if (bundle == NULL)
+		return ct_make_error (err, errno, "resolve bundle `%s`", o->bundle ? o->bundle : ".");
+	xasprintf (&config, "%s/config.json", bundle);
+	ct_log_debug ("load `%s`", config);
+	if (ct_rt_spec_load (config, &spec, err) < 0)
+		return -1;
+	if (rt_validate_spec (spec, bundle, err) < 0)
+		return -1;
+	if (rt_spawn_check_supported (spec, err) < 0)
+		return -1;
+
+	dirfd = rt_state_create (root, id, err);
+	if (dirfd < 0)
+		return -1;
+	*status = 0;
+	r = create_in (dirfd, id, bundle, o, mode, spec, status, err);
+	if (r == 0 && (mode != RT_CREATE_FOREGROUND || o->keep))
+		return 0;
+	/* A failed create, or a run without --keep, leaves nothing under root. */
+	if (rt_state_remove (root, id, r < 0 ? &rm_err : err) < 0) {
+		if (r < 0)
+			ct_error_release (&rm_err);
+		return -1;
+	}
+	return r;
+}
+
+static bool
+exists_at (int dirfd, const char *name)
+{
+	return faccessat (dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* Whether the recorded init still runs (not a zombie, not a reused pid). */
+static bool
+init_alive (pid_t pid, unsigned long long recorded)
+{
+	unsigned long long start;
+	bool zombie;
+
+	if (pid <= 0 || rt_proc_stat (pid, &start, &zombie) < 0)
+		return false;
+	return !zombie && (recorded == 0 || start == recorded);
+}
+
+static void
+compute_status (struct rt_container *c)
+{
+	pid_t pid = c->state && c->state->pid_present ? c->state->pid : 0;
+
+	c->pid = 0;
+	c->status = "stopped";
+	if (!init_alive (pid, c->start))
+		return;
+	c->pid = pid;
+	if (strcmp (c->state->status, "creating") == 0)
+		c->status = "creating";
+	else if (exists_at (c->dirfd, RT_STATE_FIFO))
+		c->status = "created";
+	else
+		c->status = "running";
+}
+
+int
+rt_container_load (const char *root, const char *id, int lock_op, bool partial_ok, struct rt_container *c,
+                   ct_error_t *err)
+{
+	ct_error_t e = NULL;
+
+	memset (c, 0, sizeof (*c));
+	c->dirfd = rt_state_open (root, id, lock_op, err);
+	if (c->dirfd < 0)
+		return -1;
+	c->id = xstrdup (id);
+	if (rt_state_load (c->dirfd, &c->state, &e) < 0) {
+		bool missing = ct_error_status (e) == ENOENT;
+		if (!(missing && partial_ok)) {
+			rt_container_release (c);
+			if (missing) {
+				ct_error_release (&e);
+				return ct_make_error (err, 0, "container does not exist");
+			}
+			*err = e;
+			return -1;
+		}
+		ct_error_release (&e);
+	}
+	/* Unknown (an old or half-written directory): only the pid is checked. */
+	if (rt_state_read_starttime (c->dirfd, &c->start, &e) < 0) {
+		ct_error_release (&e);
+		c->start = 0;
+	}
+	compute_status (c);
+	return 0;
+}
+
+void
+rt_container_release (struct rt_container *c)
+{
+	free (c->id);
+	ct_rt_state_free (c->state);
+	if (c->dirfd >= 0)
+		close (c->dirfd);
+	memset (c, 0, sizeof (*c));
+	c->dirfd = -1;
+}
+
+static void
+sleep_ms (long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep (&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int
+rt_container_start (struct rt_container *c, ct_error_t *err)
+{
+	cleanup_close int fd = -1;
+	char byte;
+	ssize_t n;
+
+	if (strcmp (c->status, "stopped") == 0)
+		return ct_make_error (err, 0, "cannot start a container that has stopped");
+	if (strcmp (c->status, "running") == 0)
+		return ct_make_error (err, 0, "cannot start an already running container");
+	if (strcmp (c->status, "created") != 0)
+		return ct_make_error (err, 0, "cannot start a container in the %s state", c->status);
+
+	/* Non-blocking: if the init died meanwhile, a blocking open would wait
+	   for a writer forever.  Our open releases the init's blocking open. */
+	fd = openat (c->dirfd, RT_STATE_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return ct_make_error (err, errno, "open the exec fifo of `%s`", c->id);
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int r = poll (&pfd, 1, 100);
+
+		if (r < 0 && errno != EINTR)
+			return ct_make_error (err, errno, "wait on the exec fifo of `%s`", c->id);
+		if (r > 0)
+			break;
+		if (!init_alive (c->pid, c->start))
+			return ct_make_error (err, 0, "cannot start a container that has stopped");
+	}
+	n = read (fd, &byte, 1);
+	if (n < 0)
+		return ct_make_error (err, errno, "read the exec fifo of `%s`", c->id);
+	if (n == 0)
+		return ct_make_error (err, 0, "cannot start an already running container");
+	if (unlinkat (c->dirfd, RT_STATE_FIFO, 0) < 0)
+		return ct_make_error (err, errno, "remove the exec fifo of `%s`", c->id);
+	c->status = "running";
+	if (c->state != NULL) {
+		free (c->state->status);
+		c->state->status = xstrdup ("running");
+		if (rt_state_write (c->dirfd, c->state, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Every pid whose pid namespace is `ns` (a /proc/PID/ns/pid link text). */
+static int
+kill_pidns (const char *ns, int sig, ct_error_t *err)
+{
+	cleanup_dir DIR *d = opendir ("/proc");
+	struct dirent *de;
+
+	if (d == NULL)
+		return ct_make_error (err, errno, "open `/proc`");
+	while ((de = readdir (d)) != NULL) {
+		char path[64], link[128];
+		ssize_t n;
+		char *end;
+		long pid = strtol (de->d_name, &end, 10);
+
+		if (*end != '\0' || pid <= 0)
+			continue;
+		snprintf (path, sizeof (path), "/proc/%ld/ns/pid", pid);
+		n = readlink (path, link, sizeof (link) - 1);
+		if (n < 0)
+			continue;
+		link[n] = '\0';
+		if (strcmp (link, ns) == 0 && kill ((pid_t) pid, sig) < 0 && errno != ESRCH)
+			return ct_make_error (err, errno, "send signal %d to pid %ld", sig, pid);
+	}
+	return 0;
+}
+
+int
+rt_container_kill (struct rt_container *c, int sig, bool all, ct_error_t *err)
+{
+	if (strcmp (c->status, "stopped") == 0)
+		return ct_make_error (err, 0, "container not running");
+	if (all) {
+		char path[64], ns[128], self[128];
+		ssize_t n, m;
+
+		snprintf (path, sizeof (path), "/proc/%d/ns/pid", (int) c->pid);
+		n = readlink (path, ns, sizeof (ns) - 1);
+		m = readlink ("/proc/self/ns/pid", self, sizeof (self) - 1);
+		if (n < 0 || m < 0)
+			return ct_make_error (err, errno, "read the pid namespace of `%s`", c->id);
+		ns[n] = self[m] = '\0';
+		/* Sharing our pid namespace, "all" would be the whole host; without
+		   cgroups we cannot tell the container's processes apart. */
+		if (strcmp (ns, self) != 0) {
+			if (kill_pidns (ns, sig, err) < 0)
+				return ct_error_wrap (err, "kill `%s`", c->id);
+			return 0;
+		}
+		ct_log_debug ("kill --all: `%s` shares our pid namespace: signalling its init only", c->id);
+	}
+	if (kill (c->pid, sig) < 0) {
+		if (errno == ESRCH)
+			return ct_make_error (err, 0, "container not running");
+		return ct_make_error (err, errno, "send signal %d to pid %d", sig, (int) c->pid);
+	}
+	return 0;
+}
+
+static int
+kill_and_wait (struct rt_container *c, ct_error_t *err)
+{
+	long waited;
+
+	if (c->pid <= 0)
+		return 0;
+	if (kill (c->pid, SIGKILL) < 0 && errno != ESRCH)
+		return ct_make_error (err, errno, "kill pid %d", (int) c->pid);
+	/* Not our child (create returned long ago): poll until the pid is gone
+	   or a zombie waiting for its reaper. */
+	for (waited = 0; init_alive (c->pid, c->start); waited += 10) {
+		if (waited >= GONE_TIMEOUT_MS)
+			return ct_make_error (err, ETIMEDOUT, "wait for pid %d to exit", (int) c->pid);
+		sleep_ms (10);
+	}
+	return 0;
+}
+
+int
+rt_container_delete (const char *root, struct rt_container *c, bool force, ct_error_t *err)
+{
+	bool live = strcmp (c->status, "stopped") != 0;
+	bool early = strcmp (c->status, "created") == 0 || strcmp (c->status, "creating") == 0;
+
+	/* runc: a created container is deleted by killing its init */
+	if (live && !early && !force)
+		return ct_make_error (err, 0, "cannot delete container %s that is not stopped: %s", c->id, c->status);
+	if (live && kill_and_wait (c, err) < 0)
+		return ct_error_wrap (err, "delete `%s`", c->id);
+	return rt_state_remove (root, c->id, err);
+}
+
+void
+rt_container_state_doc (const struct rt_container *c, const char *owner, struct ct_rt_state *out)
+{
+	memset (out, 0, sizeof (*out));
+	if (c->state != NULL)
+		*out = *c->state; /* shallow: borrowed */
+	out->oci_version =
+	        c->state && c->state->oci_version ? c->state->oci_version : (char *) CT_OCI_RUNTIME_SPEC_VERSION;
+	out->id = c->id;
+	out->status = (char *) c->status;
+	out->pid = c->pid;
+	out->pid_present = true;
+	if (out->bundle == NULL)
+		out->bundle = (char *) "";
+	out->owner = (char *) owner;
+}
+
+static const struct {
+	const char *name;
+	int sig;
+} signals[] = {
+	{ "ABRT", SIGABRT }, { "ALRM", SIGALRM },     { "BUS", SIGBUS },       { "CHLD", SIGCHLD },
+	{ "CONT", SIGCONT }, { "FPE", SIGFPE },       { "HUP", SIGHUP },       { "ILL", SIGILL },
+	{ "INT", SIGINT },   { "IO", SIGIO },         { "IOT", SIGIOT },       { "KILL", SIGKILL },
+	{ "PIPE", SIGPIPE }, { "POLL", SIGPOLL },     { "PROF", SIGPROF },     { "PWR", SIGPWR },
+	{ "QUIT", SIGQUIT }, { "SEGV", SIGSEGV },     { "STKFLT", SIGSTKFLT }, { "STOP", SIGSTOP },
+	{ "SYS", SIGSYS },   { "TERM", SIGTERM },     { "TRAP", SIGTRAP },     { "TSTP", SIGTSTP },
+	{ "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },     { "URG", SIGURG },       { "USR1", SIGUSR1 },
+	{ "USR2", SIGUSR2 }, { "VTALRM", SIGVTALRM }, { "WINCH", SIGWINCH },   { "XCPU", SIGXCPU },
+	{ "XFSZ", SIGXFSZ },
+};
+
+int
+rt_parse_signal (const char *s, int *sig, ct_error_t *err)
+{
+	const char *name = s;
+	char *end;
+	long n;
+	size_t i;
+
+	errno = 0;
+	n = strtol (s, &end, 10);
+	if (end != s && *end == '\0') {
+		if (errno != 0 || n < 1 || n > SIGRTMAX)
+			return ct_make_error (err, 0, "unknown signal `%s`", s);
+		*sig = (int) n;
+		return 0;
+	}
+	if (strncasecmp (name, "SIG", 3) == 0)
+		name += 3;
+	for (i = 0; i < CT_ARRAY_SIZE (signals); i++)
+		if (strcasecmp (signals[i].name, name) == 0) {
+			*sig = signals[i].sig;
+			return 0;
+		}
+	return ct_make_error (err, 0, "unknown signal `%s`", s);
+}

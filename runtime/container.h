@@ -1,0 +1,73 @@
+/* Lifecycle orchestration (runtime-spec runtime.md "Lifecycle" and
+   "Operations"): create/run, start, kill, delete, and the live status that
+   `state` and `list` print.  Every function here works on a locked ROOT/ID
+   (state.h); the cmd/ files only parse arguments and print. */
+#ifndef RT_CONTAINER_H
+#define RT_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "ocispec/state.h"
+
+struct rt_create_opts {
+	const char *bundle;   /* NULL: the current directory */
+	const char *pid_file; /* NULL: none */
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+	bool keep; /* foreground run: keep the stopped container's state */
+};
+
+enum rt_create_mode {
+	RT_CREATE_FOREGROUND, /* run: start, wait, remove the state; *status = exit status */
+	RT_CREATE_DETACHED,   /* run -d: start and return; the init outlives us */
+	RT_CREATE_CREATED,    /* create: return once the init waits on the exec fifo */
+};
+
+/* Create container `id` under `root` from o->bundle/config.json.  On failure
+   nothing is left under root/id and no process remains. */
+int rt_container_create (const char *root, const char *id, const struct rt_create_opts *o, enum rt_create_mode mode,
+                         int *status, ct_error_t *err);
+
+struct rt_container {
+	char *id;
+	int dirfd;                 /* locked ROOT/ID */
+	struct ct_rt_state *state; /* state.json as stored; NULL if missing (crashed create) */
+	const char *status;        /* live: creating, created, running or stopped */
+	pid_t pid;                 /* live: the init, 0 when stopped */
+	unsigned long long start;  /* recorded start time of the init, 0 unknown */
+};
+
+/* Open, lock (LOCK_SH or LOCK_EX) and read root/id, computing the status
+   from the process itself: gone, a zombie or a different process with the
+   same pid (start time) = stopped; exec fifo present = created; else
+   running.  partial_ok: a directory without state.json (a create that was
+   killed) loads with state NULL instead of failing. */
+int rt_container_load (const char *root, const char *id, int lock_op, bool partial_ok, struct rt_container *c,
+                       ct_error_t *err);
+void rt_container_release (struct rt_container *c);
+
+/* Release a created container's init (opens the exec fifo); runc's errors
+   for other states.  Returns once the init is past the fifo. */
+int rt_container_start (struct rt_container *c, ct_error_t *err);
+
+/* Send sig to the init; all: to every process in the container's pid
+   namespace (only the init when the container shares our pid namespace).
+   "container not running" when stopped. */
+int rt_container_kill (struct rt_container *c, int sig, bool all, ct_error_t *err);
+
+/* Remove the container: stopped ones always, created ones after killing
+   the init; running ones only with force (SIGKILL, then wait until the pid is
+   gone, bounded).  Leaves c->dirfd open (the caller releases c). */
+int rt_container_delete (const char *root, struct rt_container *c, bool force, ct_error_t *err);
+
+/* The state document as `state`/`list` print it: live status, pid 0 when
+   stopped.  Borrows from c; owner is borrowed too. */
+void rt_container_state_doc (const struct rt_container *c, const char *owner, struct ct_rt_state *out);
+
+/* "KILL", "SIGKILL", "9" -> 9; else "unknown signal `X`". */
+int rt_parse_signal (const char *s, int *sig, ct_error_t *err);
+
+#endif
