@@ -80,3 +80,13 @@ status_is() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cruntime start ID"* ]]
 }
+
+@test "start: a created init that already dropped to a non-root user is released too" {
+	# the init reopens the exec fifo after setresuid: the fifo's mode must allow it
+	update_config '.process.user = {uid: 1000, gid: 1000} | .process.args = ["/testinit", "id"]'
+	ct_create ct1
+	sane_run cruntime start ct1
+	[ "$status" -eq 0 ]
+	retry 50 0.1 status_is ct1 stopped
+	[ "$(cat "$BUNDLE/out")" = "uid=1000 gid=1000 groups=" ]
+}
