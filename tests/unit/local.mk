@@ -35,3 +35,7 @@ UNIT_TESTS += %reldir%/test-ocispec-state
 %canon_reldir%_test_ocispec_state_CPPFLAGS = $(UNIT_CPPFLAGS)
 %canon_reldir%_test_ocispec_state_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 %canon_reldir%_test_ocispec_state_LDADD = $(SHARED_LIBS)
+
+UNIT_TESTS += %reldir%/test-container
+%canon_reldir%_test_container_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/runtime
+%canon_reldir%_test_container_LDADD = libruntime.a $(SHARED_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
