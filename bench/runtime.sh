@@ -1,9 +1,12 @@
-#!/bin/sh
-# Side by side: start-to-exit time of a busybox `true` container, cruntime vs
-# runc (and crun when installed), on one bundle, in one run.  Ratios matter,
-# not absolute numbers: the machines are shared and noisy.
+#!/bin/bash
+# Side by side, in one run: cruntime against runc (and crun when installed) on
+# one busybox bundle, plus a floor (unshare of the same namespaces + exec).
+#   run     start to exit of `run` of a container running /bin/true
+#   cycle   create -> start -> (exit) -> delete -f
+#   rss     peak RSS of one `run` (KiB, GNU time)
+# Ratios matter, not absolute numbers: these machines are shared and noisy.
 #   bench/runtime.sh BUILDDIR [RUNS]      (as root; BUILDDIR holds cruntime)
-set -eu
+set -euo pipefail
 
 build=$(cd "${1:?usage: bench/runtime.sh BUILDDIR [RUNS]}" && pwd)
 runs=${2:-50}
@@ -16,31 +19,49 @@ trap 'rm -rf "$work"' EXIT
 jq '.process.terminal = false | .process.args = ["true"] | del(.linux.resources)' \
 	"$work/bundle/config.json" >"$work/c" && mv "$work/c" "$work/bundle/config.json"
 
-# mean wall time in ms of RUNS `RUNTIME run` of the bundle; peak RSS of one run in KiB
-measure() {
-	rt=$1
-	start=$(date +%s%N)
-	i=0
-	while [ "$i" -lt "$runs" ]; do
-		"$rt" --root "$work/state" run -b "$work/bundle" "bench$i" >/dev/null 2>&1
-		i=$((i + 1))
-	done
-	end=$(date +%s%N)
-	ms=$(((end - start) / runs / 1000))
-	rss=-
-	if [ -x /usr/bin/time ]; then
-		rss=$(/usr/bin/time -f %M "$rt" --root "$work/state" run -b "$work/bundle" rss 2>&1 >/dev/null | tail -n1)
-	fi
-	printf '%s %s %s\n' "$ms" "$rss" "$rt"
+now_ns() { date +%s%N; }
+
+# median of the numbers on stdin
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# time_runs CMD...: the median wall time of RUNS runs, in µs
+time_runs() {
+	local i t0 t1
+	for ((i = 0; i < runs; i++)); do
+		t0=$(now_ns)
+		"$@" "$i" >/dev/null 2>&1 </dev/null
+		t1=$(now_ns)
+		echo $(((t1 - t0) / 1000))
+	done | median
 }
 
-printf '%-10s %12s %14s\n' runtime "mean µs/run" "peak RSS KiB"
-base=$(measure "$build/cruntime")
-set -- $base
-printf '%-10s %12s %14s\n' cruntime "$1" "$2"
+run_one() { "$1" --root "$work/state" run -b "$work/bundle" "r$2"; }
+cycle_one() {
+	"$1" --root "$work/state" create -b "$work/bundle" "c$2" &&
+		"$1" --root "$work/state" start "c$2" &&
+		"$1" --root "$work/state" delete -f "c$2"
+}
+floor_one() { unshare --mount --pid --fork --uts --ipc --net /bin/true; }
+
+rss_of() {
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f %M "$1" --root "$work/state" run -b "$work/bundle" rss 2>&1 >/dev/null | tail -n1
+	else
+		echo -
+	fi
+}
+
+printf '%-9s %14s %16s %14s\n' runtime "run median µs" "cycle median µs" "peak RSS KiB"
+floor=$(time_runs floor_one)
+printf '%-9s %14s %16s %14s\n' unshare "$floor" - -
+base_run=$(time_runs run_one "$build/cruntime")
+base_cycle=$(time_runs cycle_one "$build/cruntime")
+printf '%-9s %14s %16s %14s\n' cruntime "$base_run" "$base_cycle" "$(rss_of "$build/cruntime")"
 for peer in runc crun; do
 	command -v "$peer" >/dev/null || continue
-	set -- $(measure "$(command -v "$peer")")
-	printf '%-10s %12s %14s   cruntime/%s = %s\n' "$peer" "$1" "$2" "$peer" \
-		"$(awk -v a="${base%% *}" -v b="$1" 'BEGIN { printf "%.2f", a / b }')"
+	r=$(time_runs run_one "$(command -v "$peer")")
+	c=$(time_runs cycle_one "$(command -v "$peer")")
+	printf '%-9s %14s %16s %14s   cruntime/%s: run %s, cycle %s\n' "$peer" "$r" "$c" "$(rss_of "$(command -v "$peer")")" \
+		"$peer" "$(awk -v a="$base_run" -v b="$r" 'BEGIN { printf "%.2f", a / b }')" \
+		"$(awk -v a="$base_cycle" -v b="$c" 'BEGIN { printf "%.2f", a / b }')"
 done
