@@ -67,6 +67,21 @@ save_state (int dirfd, const char *id, const char *status, pid_t pid, const char
 	return rt_state_write (dirfd, &st, err);
 }
 
+/* Keep the config as create saw it (runc keeps it in its state too): exec
+   must not follow later edits of the bundle, nor fail when it is gone. */
+static int
+save_config (int dirfd, const struct ct_rt_spec *spec, ct_error_t *err)
+{
+	cleanup_free char *buf = NULL;
+	size_t len;
+
+	if (ct_rt_spec_encode (spec, &buf, &len, err) < 0)
+		return ct_error_wrap (err, "encode the config");
+	if (ct_fs_write_atomic_at (dirfd, RT_STATE_CONFIG, buf, len, 0600, err) < 0)
+		return ct_error_wrap (err, "save the config");
+	return 0;
+}
+
 /* Everything after the state directory exists; the caller removes it on
    failure.  Durable order: init.start and state "creating" right after
    clone, so a killed `create` leaves the pid for `delete -f` to kill. */
@@ -83,6 +98,8 @@ create_in (int dirfd, const char *id, const char *bundle, const struct rt_create
 	bool zombie;
 	int r = -1;
 
+	if (mode != RT_CREATE_FOREGROUND && save_config (dirfd, spec, err) < 0)
+		return -1;
 	if (mode == RT_CREATE_CREATED) {
 		/* 0622: the init may have dropped to a non-root user when it
 		   reopens the fifo for writing (runc uses the same mode) */
@@ -311,6 +328,52 @@ rt_container_start (struct rt_container *c, ct_error_t *err)
 			return -1;
 	}
 	return 0;
+}
+
+int
+rt_container_exec (struct rt_container *c, const struct ct_rt_process *proc, const char *doc, const char *pfx,
+                   const struct rt_exec_opts *o, int *status, ct_error_t *err)
+{
+	struct rt_spawn_opts so = { 0 };
+	struct rt_spawn s;
+	int r = -1;
+
+	*status = 0;
+	if (strcmp (c->status, "stopped") == 0)
+		return ct_make_error (err, 0, "cannot exec in a stopped container");
+	/* runc execs in created containers too: their namespaces are ready */
+	if (strcmp (c->status, "running") != 0 && strcmp (c->status, "created") != 0)
+		return ct_make_error (err, 0, "cannot exec in a container in the %s state", c->status);
+
+	so.preserve_fds = o->preserve_fds;
+	so.fifo_fd = -1;
+	so.state_fd = c->dirfd;
+	so.detach = o->detach;
+	if (rt_spawn_prepare_exec (proc, doc, pfx, c->pid, &so, &s, err) < 0)
+		goto out;
+	/* The namespaces we opened must be the init's, not a reused pid's. */
+	if (!init_alive (c->pid, c->start)) {
+		ct_make_error (err, 0, "cannot exec in a stopped container");
+		goto out;
+	}
+	if (rt_spawn_clone (&s, err) < 0 || rt_spawn_sync (&s, err) < 0)
+		goto out;
+	ct_log_debug ("exec in `%s`: pid %d", c->id, (int) s.pid);
+	if (o->pid_file && write_pid_file (o->pid_file, s.pid, err) < 0)
+		goto out;
+	if (o->detach) {
+		s.pid = 0; /* it lives on; our reaper duty passes to the subreaper */
+		r = 0;
+		goto out;
+	}
+	/* state/kill/delete and other execs must not wait for this one */
+	flock (c->dirfd, LOCK_UN);
+	r = rt_spawn_wait (&s, status, err);
+	if (r == 0)
+		ct_log_debug ("exec in `%s` exited with status %d", c->id, *status);
+out:
+	rt_spawn_release (&s);
+	return r;
 }
 
 /* Every pid whose pid namespace is `ns` (a /proc/PID/ns/pid link text). */

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "ocispec/runtime.h"
 #include "ocispec/state.h"
 
 struct rt_create_opts {
@@ -66,6 +67,20 @@ int rt_container_delete (const char *root, struct rt_container *c, bool force, c
 /* The state document as `state`/`list` print it: live status, pid 0 when
    stopped.  Borrows from c; owner is borrowed too. */
 void rt_container_state_doc (const struct rt_container *c, const char *owner, struct ct_rt_state *out);
+
+struct rt_exec_opts {
+	const char *pid_file; /* NULL: none */
+	int preserve_fds;
+	bool detach; /* return once the process runs */
+};
+
+/* Run `proc` in the created or running container c (runc: "cannot exec in a
+   stopped container"); doc and pfx name proc's fields in messages (see
+   rt_spawn_prepare_exec).  The container's state is not changed.  In the
+   foreground the lock on c is released while the process runs, and *status
+   is its exit code or 128 + signal. */
+int rt_container_exec (struct rt_container *c, const struct ct_rt_process *proc, const char *doc, const char *pfx,
+                       const struct rt_exec_opts *o, int *status, ct_error_t *err);
 
 /* "KILL", "SIGKILL", "9" -> 9; else "unknown signal `X`". */
 int rt_parse_signal (const char *s, int *sig, ct_error_t *err);

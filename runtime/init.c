@@ -74,6 +74,16 @@ step_prepare_root (struct init_state *s, ct_error_t *err)
 	return 0;
 }
 
+/* exec: after joining the mount namespace our root is the container's. */
+static int
+step_enter_root (struct init_state *s, ct_error_t *err)
+{
+	s->rootfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->rootfd < 0)
+		return ct_make_error (err, errno, "open the container's root");
+	return 0;
+}
+
 static int
 step_mounts (struct init_state *s, ct_error_t *err)
 {
@@ -352,37 +362,43 @@ step_exec (struct init_state *s, ct_error_t *err)
 	return ct_make_error (err, errno, "\"%s\"", s->p->argv[0]);
 }
 
+/* Which runs perform a step: the container's init, or an exec'd process
+   joining the container after its init set everything up. */
+enum { STEP_INIT = 1, STEP_EXEC = 2, STEP_BOTH = STEP_INIT | STEP_EXEC };
+
 static const struct init_step {
 	const char *name;
 	int (*fn) (struct init_state *, ct_error_t *);
+	int when;
 } steps[] = {
 	/* host /proc is still ours here */
-	{ "oom_score_adj", step_oom },
-	{ "join namespaces", step_setns },
-	{ "prepare rootfs", step_prepare_root },
+	{ "oom_score_adj", step_oom, STEP_BOTH },
+	{ "join namespaces", step_setns, STEP_BOTH },
+	{ "prepare rootfs", step_prepare_root, STEP_INIT },
+	{ "enter root", step_enter_root, STEP_EXEC },
 	/* config mounts in order, destinations resolved in the rootfs */
-	{ "mounts", step_mounts },
-	/* the cwd may lie in a mount made above */
-	{ "cwd", step_mkcwd },
-	{ "devices", step_devices },
-	{ "pivot_root", step_pivot_root },
+	{ "mounts", step_mounts, STEP_INIT },
+	/* the cwd may lie in a mount made above; exec does not create it (runc) */
+	{ "cwd", step_mkcwd, STEP_INIT },
+	{ "devices", step_devices, STEP_INIT },
+	{ "pivot_root", step_pivot_root, STEP_INIT },
 	/* masked/readonly paths name container paths: after the pivot */
-	{ "paths", step_paths },
-	{ "finalize rootfs", step_finalize_root },
-	{ "hostname", step_uts },
+	{ "paths", step_paths, STEP_INIT },
+	{ "finalize rootfs", step_finalize_root, STEP_INIT },
+	{ "hostname", step_uts, STEP_INIT },
 	/* raising limits may need CAP_SYS_RESOURCE: before credentials */
-	{ "rlimits", step_rlimits },
-	{ "close fds", step_close_fds },
-	{ "keyring", step_keyring },
-	{ "credentials", step_credentials },
-	{ "cwd", step_cwd },
-	{ "capabilities", step_caps },
-	{ "no_new_privs", step_nnp },
+	{ "rlimits", step_rlimits, STEP_BOTH },
+	{ "close fds", step_close_fds, STEP_BOTH },
+	{ "keyring", step_keyring, STEP_BOTH },
+	{ "credentials", step_credentials, STEP_BOTH },
+	{ "cwd", step_cwd, STEP_BOTH },
+	{ "capabilities", step_caps, STEP_BOTH },
+	{ "no_new_privs", step_nnp, STEP_BOTH },
 	/* the lookup sees the container's root and the user's permissions */
-	{ "exec", step_lookup },
+	{ "exec", step_lookup, STEP_BOTH },
 	/* blocks until `start`: nothing that can fail for config reasons after */
-	{ "wait start", step_wait_start },
-	{ "exec", step_exec },
+	{ "wait start", step_wait_start, STEP_INIT },
+	{ "exec", step_exec, STEP_BOTH },
 };
 
 static void
@@ -404,19 +420,20 @@ rt_init_child (struct rt_init *p)
 {
 	struct init_state s = { .p = p, .rootfd = -1 };
 	ct_error_t err = NULL;
+	int when = p->exec ? STEP_EXEC : STEP_INIT;
 	size_t i;
 
 	/* Our copy of the parent's locked state-dir fd would keep the
 	   container locked until execve(): only the parent holds it. */
 	if (p->state_fd >= 0)
 		close (p->state_fd);
-	prctl (PR_SET_NAME, "cruntime:[init]", 0, 0, 0);
-	/* A foreground run owns us: if it dies, so do we.  create and run -d
-	   leave us to the caller's subreaper instead. */
+	prctl (PR_SET_NAME, p->exec ? "cruntime:[exec]" : "cruntime:[init]", 0, 0, 0);
+	/* A foreground run or exec owns us: if it dies, so do we.  create,
+	   run -d and exec -d leave us to the caller's subreaper instead. */
 	if (!p->detach)
 		prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	for (i = 0; i < CT_ARRAY_SIZE (steps); i++)
-		if (steps[i].fn (&s, &err) < 0) {
+		if ((steps[i].when & when) != 0 && steps[i].fn (&s, &err) < 0) {
 			send_error (p->sync_fd, steps[i].name, err);
 			_exit (1);
 		}

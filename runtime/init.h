@@ -32,6 +32,9 @@ struct rt_init {
 	   would keep the container's lock held until execve */
 	int state_fd;
 	bool detach; /* outlives cruntime: no PR_SET_PDEATHSIG */
+	/* exec: join a running container; its root, mounts and hostname are
+	   already set up, so the steps that make them are skipped */
+	bool exec;
 
 	/* namespaces the child joins with setns() (pid is joined by the parent) */
 	struct rt_ns_join *joins;

@@ -14,6 +14,7 @@ libruntime_a_SOURCES = \
 	%reldir%/cmd/kill.c \
 	%reldir%/cmd/delete.c \
 	%reldir%/cmd/list.c \
+	%reldir%/cmd/exec.c \
 	%reldir%/container.c %reldir%/container.h \
 	%reldir%/cmd/features.c \
 	%reldir%/caps.c %reldir%/caps.h \

@@ -17,9 +17,7 @@ static const struct ct_command commands[] = {
 	{ "delete", cmd_delete, "delete any resources held by the container", "cruntime delete [-f] ID" },
 	{ "events", NULL, "display container events such as OOM notifications, cpu, memory, and IO usage statistics",
 	  "cruntime events [--stats] [--interval D] ID" },
-	{ "exec", NULL, "execute new process inside the container",
-	  "cruntime exec [--process FILE | ARGS...] [-t] [-d] [--pid-file PATH] [--console-socket PATH] "
-	  "[--cwd DIR] [-e K=V] [-u UID[:GID]] [--cap CAP] [--no-new-privs] [--preserve-fds N] ID" },
+	{ "exec", cmd_exec, "execute new process inside the container", NULL },
 	{ "features", cmd_features, "show the enabled features", "cruntime features" },
 	{ "kill", cmd_kill, "kill sends the specified signal to the container's init process",
 	  "cruntime kill [-a] ID [SIGNAL]" },

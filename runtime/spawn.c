@@ -54,6 +54,28 @@ strv_dup_nonnull (char **v)
 
 #define UNSUPPORTED(field) ct_make_error (err, 0, "config.json: `%s`: not supported yet", field)
 
+static int
+check_process (const struct ct_rt_process *p, const char *doc, const char *pfx, ct_error_t *err)
+{
+	const char *field = NULL;
+
+	if (p->terminal)
+		field = "terminal";
+	else if (p->apparmor_profile != NULL)
+		field = "apparmorProfile";
+	else if (p->selinux_label != NULL)
+		field = "selinuxLabel";
+	else if (p->scheduler != NULL)
+		field = "scheduler";
+	else if (p->io_priority != NULL)
+		field = "ioPriority";
+	else if (p->exec_cpu_affinity != NULL)
+		field = "execCPUAffinity";
+	if (field != NULL)
+		return ct_make_error (err, 0, "%s: `%s%s`: not supported yet", doc, pfx, field);
+	return 0;
+}
+
 int
 rt_spawn_check_supported (const struct ct_rt_spec *spec, ct_error_t *err)
 {
@@ -67,20 +89,8 @@ rt_spawn_check_supported (const struct ct_rt_spec *spec, ct_error_t *err)
 		    h->poststart.n || h->poststop.n)
 			return UNSUPPORTED ("hooks");
 	}
-	if (p != NULL) {
-		if (p->terminal)
-			return UNSUPPORTED ("process.terminal");
-		if (p->apparmor_profile != NULL)
-			return UNSUPPORTED ("process.apparmorProfile");
-		if (p->selinux_label != NULL)
-			return UNSUPPORTED ("process.selinuxLabel");
-		if (p->scheduler != NULL)
-			return UNSUPPORTED ("process.scheduler");
-		if (p->io_priority != NULL)
-			return UNSUPPORTED ("process.ioPriority");
-		if (p->exec_cpu_affinity != NULL)
-			return UNSUPPORTED ("process.execCPUAffinity");
-	}
+	if (p != NULL && check_process (p, "config.json", "process.", err) < 0)
+		return -1;
 	for (i = 0; i < spec->n_mounts; i++)
 		if (spec->mounts[i].n_uid_mappings || spec->mounts[i].n_gid_mappings)
 			return ct_make_error (err, 0, "config.json: `mounts[%zu].uidMappings`: not supported yet", i);
@@ -168,7 +178,7 @@ prepare_namespaces (const struct ct_rt_spec *spec, struct rt_spawn *s, ct_error_
 	for (i = 0; l && i < l->n_namespaces; i++) {
 		const struct ct_rt_namespace *ns = &l->namespaces[i];
 		const struct rt_ns_kind *k = rt_ns_by_name (ct_rt_ns_type_name (ns->type));
-		int fd;
+		int fd, raw;
 
 		if (k->flag == CLONE_NEWNS)
 			have_mount = true;
@@ -178,10 +188,15 @@ prepare_namespaces (const struct ct_rt_spec *spec, struct rt_spawn *s, ct_error_
 			s->clone_flags |= k->flag;
 			continue;
 		}
-		fd = open (ns->path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		raw = open (ns->path, O_RDONLY | O_CLOEXEC);
+		if (raw < 0)
 			return ct_make_error (err, errno, "config.json: `linux.namespaces[%zu]`: open `%s`", i,
 			                      ns->path);
+		/* Above the --preserve-fds range, which the child keeps open. */
+		fd = fcntl (raw, F_DUPFD_CLOEXEC, 3 + s->init.preserve_fds);
+		close (raw);
+		if (fd < 0)
+			return ct_make_error (err, errno, "config.json: `linux.namespaces[%zu]`: place the fd", i);
 		if (k->flag == CLONE_NEWPID) {
 			/* setns(CLONE_NEWPID) only affects children: the parent joins. */
 			if (s->pidns_fd >= 0)
@@ -200,14 +215,17 @@ prepare_namespaces (const struct ct_rt_spec *spec, struct rt_spawn *s, ct_error_
 	return 0;
 }
 
+/* doc and pfx name the fields in messages: "config.json" and "process."
+   for the config's process, an exec --process file's name and "". */
 static int
-prepare_process (const struct ct_rt_process *proc, struct rt_init *p, ct_error_t *err)
+prepare_process (const struct ct_rt_process *proc, const char *doc, const char *pfx, struct rt_init *p, ct_error_t *err)
 {
+	static const char *const set_names[] = { "bounding", "effective", "permitted", "inheritable", "ambient" };
 	const struct ct_rt_capabilities *c = proc->capabilities;
 	size_t i, j;
 
 	if (!strv_nonempty (proc->args))
-		return ct_make_error (err, 0, "config.json: `process.args`: must not be empty");
+		return ct_make_error (err, 0, "%s: `%sargs`: must not be empty", doc, pfx);
 	p->argv = strv_dup_nonnull (proc->args);
 	p->envp = strv_dup_nonnull (proc->env);
 	for (i = 0; p->envp[i]; i++)
@@ -215,7 +233,7 @@ prepare_process (const struct ct_rt_process *proc, struct rt_init *p, ct_error_t
 			p->path_env = p->envp[i] + 5;
 	p->cwd = xstrdup (proc->cwd ? proc->cwd : "/");
 	if (proc->cwd != NULL && proc->cwd[0] != '/')
-		return ct_make_error (err, 0, "config.json: `process.cwd`: `%s` is not an absolute path", proc->cwd);
+		return ct_make_error (err, 0, "%s: `%scwd`: `%s` is not an absolute path", doc, pfx, proc->cwd);
 	p->uid = proc->user.uid;
 	p->gid = proc->user.gid;
 	p->n_groups = proc->user.n_additional_gids;
@@ -234,8 +252,8 @@ prepare_process (const struct ct_rt_process *proc, struct rt_init *p, ct_error_t
 			if (strcmp (rlimit_names[j].name, r->type) == 0)
 				break;
 		if (j == CT_ARRAY_SIZE (rlimit_names))
-			return ct_make_error (err, 0, "config.json: `process.rlimits[%zu].type`: unknown rlimit `%s`",
-			                      i, r->type);
+			return ct_make_error (err, 0, "%s: `%srlimits[%zu].type`: unknown rlimit `%s`", doc, pfx, i,
+			                      r->type);
 		p->rlimits[i].resource = rlimit_names[j].resource;
 		p->rlimits[i].lim.rlim_cur = r->soft;
 		p->rlimits[i].lim.rlim_max = r->hard;
@@ -247,17 +265,17 @@ prepare_process (const struct ct_rt_process *proc, struct rt_init *p, ct_error_t
 		p->oom_score_adj = proc->oom_score_adj;
 	}
 	if (c != NULL) {
-		if (rt_caps_parse (c->bounding, ct_strv_len (c->bounding), &p->cap_bounding,
-		                   "process.capabilities.bounding", err) < 0 ||
-		    rt_caps_parse (c->effective, ct_strv_len (c->effective), &p->cap_effective,
-		                   "process.capabilities.effective", err) < 0 ||
-		    rt_caps_parse (c->permitted, ct_strv_len (c->permitted), &p->cap_permitted,
-		                   "process.capabilities.permitted", err) < 0 ||
-		    rt_caps_parse (c->inheritable, ct_strv_len (c->inheritable), &p->cap_inheritable,
-		                   "process.capabilities.inheritable", err) < 0 ||
-		    rt_caps_parse (c->ambient, ct_strv_len (c->ambient), &p->cap_ambient,
-		                   "process.capabilities.ambient", err) < 0)
-			return ct_error_wrap (err, "config.json");
+		char **const sets[] = { c->bounding, c->effective, c->permitted, c->inheritable, c->ambient };
+		uint64_t *const masks[] = { &p->cap_bounding, &p->cap_effective, &p->cap_permitted, &p->cap_inheritable,
+			                    &p->cap_ambient };
+
+		for (i = 0; i < CT_ARRAY_SIZE (sets); i++) {
+			cleanup_free char *what = NULL;
+
+			xasprintf (&what, "%scapabilities.%s", pfx, set_names[i]);
+			if (rt_caps_parse (sets[i], ct_strv_len (sets[i]), masks[i], what, err) < 0)
+				return ct_error_wrap (err, "%s", doc);
+		}
 		/* The kernel raises an ambient capability only if it is permitted and
 		   inheritable; runc's default spec lists ambient ones without
 		   inheritable, and runc skips them: so do we, but say so. */
@@ -317,7 +335,7 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, 
 			p->root_propagation = MS_SLAVE | MS_REC;
 	}
 	if (prepare_namespaces (spec, s, err) < 0 || prepare_mounts (spec, o->bundle, p, err) < 0 ||
-	    prepare_process (spec->process, p, err) < 0)
+	    prepare_process (spec->process, "config.json", "process.", p, err) < 0)
 		return -1;
 	if (spec->hostname)
 		p->hostname = xstrdup (spec->hostname);
@@ -335,11 +353,94 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, 
 	return 0;
 }
 
+/* Open /proc/PID/ns/NAME unless it is our own namespace already (joining
+   our own user namespace would fail; the others would be no-ops). */
+static int
+open_ns (pid_t pid, const char *name, int min_fd, int *fd, ct_error_t *err)
+{
+	cleanup_close int nsfd = -1;
+	char path[64];
+	struct stat theirs, ours;
+
+	*fd = -1;
+	snprintf (path, sizeof (path), "/proc/%d/ns/%s", (int) pid, name);
+	if (stat (path, &theirs) < 0) {
+		if (errno == ENOENT && strcmp (name, "cgroup") == 0)
+			return 0; /* a kernel without cgroup namespaces */
+		return ct_make_error (err, errno, "stat `%s`", path);
+	}
+	snprintf (path, sizeof (path), "/proc/self/ns/%s", name);
+	if (stat (path, &ours) == 0 && ours.st_dev == theirs.st_dev && ours.st_ino == theirs.st_ino)
+		return 0;
+	snprintf (path, sizeof (path), "/proc/%d/ns/%s", (int) pid, name);
+	nsfd = open (path, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return ct_make_error (err, errno, "open `%s`", path);
+	/* Above the --preserve-fds range: the child keeps that range open. */
+	*fd = fcntl (nsfd, F_DUPFD_CLOEXEC, min_fd);
+	if (*fd < 0)
+		return ct_make_error (err, errno, "place the fd of `%s`", path);
+	return 0;
+}
+
+int
+rt_spawn_prepare_exec (const struct ct_rt_process *proc, const char *doc, const char *pfx, pid_t init_pid,
+                       const struct rt_spawn_opts *o, struct rt_spawn *s, ct_error_t *err)
+{
+	/* The mount namespace last: its root becomes ours, the others do not
+	   care.  user and time are refused by create, so never to join. */
+	static const struct {
+		const char *name;
+		int flag;
+	} kinds[] = {
+		{ "ipc", CLONE_NEWIPC },       { "uts", CLONE_NEWUTS }, { "net", CLONE_NEWNET },
+		{ "cgroup", CLONE_NEWCGROUP }, { "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
+	};
+	struct rt_init *p = &s->init;
+	size_t i;
+
+	memset (s, 0, sizeof (*s));
+	s->pidns_fd = -1;
+	s->sync_fd = -1;
+	p->sync_fd = -1;
+	p->fifo_fd = -1;
+	p->state_fd = o->state_fd;
+	p->detach = o->detach;
+	p->exec = true;
+	p->new_keyring = !o->no_new_keyring;
+	p->preserve_fds = o->preserve_fds;
+	p->masked_paths = xcalloc (1, sizeof (char *));
+	p->readonly_paths = xcalloc (1, sizeof (char *));
+	p->joins = xcalloc (CT_ARRAY_SIZE (kinds), sizeof (struct rt_ns_join));
+
+	if (check_process (proc, doc, pfx, err) < 0)
+		return -1;
+	for (i = 0; i < CT_ARRAY_SIZE (kinds); i++) {
+		int fd;
+
+		if (open_ns (init_pid, kinds[i].name, 3 + o->preserve_fds, &fd, err) < 0)
+			return ct_error_wrap (err, "join the namespaces of pid %d", (int) init_pid);
+		if (fd < 0)
+			continue;
+		/* setns(CLONE_NEWPID) only affects children: the parent joins. */
+		if (kinds[i].flag == CLONE_NEWPID) {
+			s->pidns_fd = fd;
+			continue;
+		}
+		p->joins[p->n_joins].flag = kinds[i].flag;
+		p->joins[p->n_joins].fd = fd;
+		p->n_joins++;
+	}
+	return prepare_process (proc, doc, pfx, p, err);
+}
+
 int
 rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 {
+	cleanup_close int own_pidns = -1;
 	int sv[2];
 	int child_fd;
+	int clone_errno;
 	size_t i;
 	long pid;
 
@@ -362,21 +463,31 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 		return ct_make_error (err, errno, "place the sync socket");
 	s->init.sync_fd = child_fd;
 
-	if (s->pidns_fd >= 0 && setns (s->pidns_fd, CLONE_NEWPID) < 0) {
-		close (child_fd);
-		return ct_make_error (err, errno, "join the pid namespace");
+	if (s->pidns_fd >= 0) {
+		/* To come back after the clone: any later child of ours (LeakSanitizer's
+		   tracer thread, for one) must not land in the container. */
+		own_pidns = open ("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (own_pidns < 0 || setns (s->pidns_fd, CLONE_NEWPID) < 0) {
+			int e = errno;
+			close (child_fd);
+			return ct_make_error (err, e, "join the pid namespace");
+		}
 	}
 
 	/* Raw clone without CLONE_VM behaves like fork(): the child runs on a
 	   copy of our stack, and is pid 1 when CLONE_NEWPID is set. */
 	pid = syscall (SYS_clone, (unsigned long) s->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	clone_errno = errno;
+	if (pid != 0 && own_pidns >= 0 && setns (own_pidns, CLONE_NEWPID) < 0)
+		ct_log_warning ("cannot return to our own pid namespace: errno %d", errno);
 	if (pid < 0) {
-		int e = errno;
 		close (child_fd);
-		return ct_make_error (err, e, "clone the container process");
+		return ct_make_error (err, clone_errno, "clone the container process");
 	}
 	if (pid == 0) {
 		close (s->sync_fd);
+		if (own_pidns >= 0)
+			close (own_pidns); /* it may sit in the --preserve-fds range */
 		rt_init_child (&s->init);
 	}
 	s->pid = (pid_t) pid;

@@ -40,6 +40,15 @@ int rt_spawn_check_supported (const struct ct_rt_spec *spec, ct_error_t *err);
 int rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, struct rt_spawn *s,
                       ct_error_t *err);
 
+/* Build the plan of `exec`: a new process `proc` in the namespaces of the
+   running init_pid (those that differ from ours), the container's root as
+   its root; none of the container setup again.  doc and pfx name proc's
+   fields in messages ("config.json", "process." or "p.json", "").  Uses
+   o->preserve_fds, state_fd, detach and no_new_keyring.  rt_spawn_release()
+   s either way. */
+int rt_spawn_prepare_exec (const struct ct_rt_process *proc, const char *doc, const char *pfx, pid_t init_pid,
+                           const struct rt_spawn_opts *o, struct rt_spawn *s, ct_error_t *err);
+
 /* Clone the child.  On success s->pid is the container's init, and the
    forwarded signals are blocked; the child runs its steps on its own. */
 int rt_spawn_clone (struct rt_spawn *s, ct_error_t *err);

@@ -15,6 +15,8 @@
 #include "ocispec/state.h"
 
 #define RT_STATE_FIFO "exec.fifo"
+/* The config as it was at create: exec reads it even if the bundle changed or went. */
+#define RT_STATE_CONFIG "config.json"
 
 /* runc's rule: ^[\w+-.]+$, and not "." or "..". */
 int rt_state_check_id (const char *id, ct_error_t *err);

@@ -1,6 +1,7 @@
 /* Parent <-> child protocol over a socketpair (AF_UNIX, SOCK_SEQPACKET).
 
-   One datagram = one struct rt_sync_msg.  `run` (foreground or -d):
+   One datagram = one struct rt_sync_msg.  `run` (foreground or -d) and `exec`
+   (the same, with only the steps an exec runs):
 
        parent (spawn.c)                         child (init.c)
        ----------------                         --------------

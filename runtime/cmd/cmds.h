@@ -1,6 +1,7 @@
 /* The cruntime subcommands: one file each under runtime/cmd/ (STYLE.md 3.6).
    Each returns -1 with *err set on failure, else the process exit status
-   (0, or for `run` the container's status: exit code or 128 + signal). */
+   (0, or for `run` and `exec` the process's status: exit code or 128 + signal;
+   `exec` reports its own failures and returns 255, as runc). */
 #ifndef RT_CMDS_H
 #define RT_CMDS_H
 
@@ -23,6 +24,7 @@ int cmd_state (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_kill (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_delete (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_list (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_exec (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 
 /* Options shared by create and run (run also takes -d and --keep).
    Returns 0, 1 when --help was answered, or -1. */

@@ -860,15 +860,16 @@ ct_rt_spec_decode (const char *data, size_t len, const char *source, struct ct_r
 	return 0;
 }
 
-int
-ct_rt_spec_load (const char *path, struct ct_rt_spec **out, ct_error_t *err)
+/* Read a JSON document of at most CT_JSON_MAX_SIZE bytes; *source is its
+   basename (pointing into *pcopy) for messages. */
+static int
+read_doc (const char *path, char **buf, size_t *len, char **pcopy, const char **source, ct_error_t *err)
 {
 	cleanup_close int fd = -1;
-	cleanup_free char *buf = NULL;
-	cleanup_free char *pcopy = xstrdup (path);
-	const char *source = basename (pcopy);
-	size_t len = 0;
 	struct stat st;
+
+	*pcopy = xstrdup (path);
+	*source = basename (*pcopy);
 
 	/* O_NONBLOCK: a FIFO planted as config.json must not hang us in open() */
 	fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -877,15 +878,62 @@ ct_rt_spec_load (const char *path, struct ct_rt_spec **out, ct_error_t *err)
 	if (fstat (fd, &st) < 0)
 		return ct_make_error (err, errno, "stat `%s`", path);
 	if (!S_ISREG (st.st_mode))
-		return ct_make_error (err, 0, "%s: not a regular file", source);
-	if (ct_fs_read_all_fd (fd, CT_JSON_MAX_SIZE, &buf, &len, err) < 0) {
+		return ct_make_error (err, 0, "%s: not a regular file", *source);
+	if (ct_fs_read_all_fd (fd, CT_JSON_MAX_SIZE, buf, len, err) < 0) {
 		if (ct_error_status (*err) == EFBIG) {
 			ct_error_release (err);
-			return ct_make_error (err, 0, "%s: document too large", source);
+			return ct_make_error (err, 0, "%s: document too large", *source);
 		}
 		return ct_error_wrap (err, "read `%s`", path);
 	}
+	return 0;
+}
+
+int
+ct_rt_spec_load (const char *path, struct ct_rt_spec **out, ct_error_t *err)
+{
+	cleanup_free char *buf = NULL;
+	cleanup_free char *pcopy = NULL;
+	const char *source = NULL;
+	size_t len = 0;
+
+	if (read_doc (path, &buf, &len, &pcopy, &source, err) < 0)
+		return -1;
 	return ct_rt_spec_decode (buf, len, source, out, err);
+}
+
+static void process_free (struct ct_rt_process *p);
+
+int
+ct_rt_process_decode (const char *data, size_t len, const char *source, struct ct_rt_process **out, ct_error_t *err)
+{
+	cleanup_yajl yajl_val tree = NULL;
+	struct ct_rt_process *p = NULL;
+
+	if (ct_json_parse (data, len, &tree, err) < 0)
+		return ct_error_wrap (err, "%s", source);
+	if (!YAJL_IS_OBJECT (tree))
+		return ct_make_error (err, 0, "%s: not a JSON object", source);
+	p = xzalloc (sizeof *p);
+	if (dec_process (tree, "", p, err) < 0) {
+		process_free (p);
+		return ct_error_wrap (err, "%s", source);
+	}
+	*out = p;
+	return 0;
+}
+
+int
+ct_rt_process_load (const char *path, struct ct_rt_process **out, ct_error_t *err)
+{
+	cleanup_free char *buf = NULL;
+	cleanup_free char *pcopy = NULL;
+	const char *source = NULL;
+	size_t len = 0;
+
+	if (read_doc (path, &buf, &len, &pcopy, &source, err) < 0)
+		return -1;
+	return ct_rt_process_decode (buf, len, source, out, err);
 }
 
 /* ------------------------------------------------------------ free */
@@ -1087,6 +1135,19 @@ ct_rt_spec_free (struct ct_rt_spec *s)
 	map_release (&s->annotations);
 	linux_free (s->linux_);
 	free (s);
+}
+
+void
+ct_rt_process_free (struct ct_rt_process *p)
+{
+	process_free (p);
+}
+
+void
+ct_rt_process_freep (struct ct_rt_process **p)
+{
+	process_free (*p);
+	*p = NULL;
 }
 
 void

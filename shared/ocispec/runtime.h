@@ -468,6 +468,16 @@ void ct_rt_spec_free (struct ct_rt_spec *s);
 void ct_rt_spec_freep (struct ct_rt_spec **s);
 #define cleanup_rt_spec __attribute__ ((cleanup (ct_rt_spec_freep)))
 
+/* A standalone runtime-spec `process` object (`exec --process FILE`):
+   decoded and checked like config.json's, with paths from its root
+   ("process.json: `args`: required").  *out is freed by ct_rt_process_free. */
+int ct_rt_process_decode (const char *data, size_t len, const char *source, struct ct_rt_process **out,
+                          ct_error_t *err);
+int ct_rt_process_load (const char *path, struct ct_rt_process **out, ct_error_t *err);
+void ct_rt_process_free (struct ct_rt_process *p);
+void ct_rt_process_freep (struct ct_rt_process **p);
+#define cleanup_rt_process __attribute__ ((cleanup (ct_rt_process_freep)))
+
 /* Encode s as beautified JSON, tab-indented, with a trailing newline, in
    runc's `spec` order (ociVersion, process, root, hostname, mounts, linux,
    then the rest); only present fields are written.  *out is malloc'd. */
