@@ -109,6 +109,33 @@ teardown_bundle() {
 	unset BUNDLE ROOT
 }
 
+# `cruntime create` / `cruntime run -d` of $BUNDLE as container ID [more args].
+# The init keeps the caller's stdio: it gets files ($BUNDLE/out, $BUNDLE/err),
+# never bats' pipes, which would keep bats waiting.
+ct_create() {
+	cruntime create -b "$BUNDLE" "$@" </dev/null >"$BUNDLE/out" 2>"$BUNDLE/err" || {
+		cat "$BUNDLE/err" >&2
+		return 1
+	}
+}
+
+ct_run_d() {
+	cruntime run -d -b "$BUNDLE" "$@" </dev/null >"$BUNDLE/out" 2>"$BUNDLE/err" || {
+		cat "$BUNDLE/err" >&2
+		return 1
+	}
+}
+
+# The live status of container ID, as `state` prints it.
+ct_status() {
+	cruntime state "$1" | jq -r .status
+}
+
+# status_is ID STATUS: for retry, evaluated at each try.
+status_is() {
+	[ "$(ct_status "$1")" = "$2" ]
+}
+
 # Edit $BUNDLE/config.json with a jq expression.
 update_config() {
 	local tmp

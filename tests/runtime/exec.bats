@@ -14,22 +14,6 @@ teardown() {
 	teardown_bundle
 }
 
-# The init keeps the caller's stdio: give it files, never bats' pipes.
-ct_run_d() {
-	cruntime run -d -b "$BUNDLE" "$@" </dev/null >"$BUNDLE/out" 2>"$BUNDLE/err" || {
-		cat "$BUNDLE/err" >&2
-		return 1
-	}
-}
-
-ct_status() {
-	cruntime state "$1" | jq -r .status
-}
-
-status_is() {
-	[ "$(ct_status "$1")" = "$2" ]
-}
-
 @test "exec: output and exit status are passed through" {
 	ct_run_d ct1
 	sane_run cruntime exec ct1 sh -c 'echo hello; exit 7'

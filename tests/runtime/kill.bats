@@ -14,23 +14,6 @@ teardown() {
 	teardown_bundle
 }
 
-# The init keeps the caller's stdio: give it files, never bats' pipes.
-ct_create() {
-	cruntime create -b "$BUNDLE" "$@" </dev/null >"$BUNDLE/out" 2>"$BUNDLE/err" || {
-		cat "$BUNDLE/err" >&2
-		return 1
-	}
-}
-
-ct_status() {
-	cruntime state "$1" | jq -r .status
-}
-
-# For retry: evaluated at each try.
-status_is() {
-	[ "$(ct_status "$1")" = "$2" ]
-}
-
 @test "kill: SIGTERM by default; testinit pause exits on it" {
 	ct_create ct1
 	cruntime start ct1
