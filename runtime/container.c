@@ -13,6 +13,7 @@
 
 #include "container.h"
 #include "fs.h"
+#include "hooks.h"
 #include "log.h"
 #include "ocispec/runtime.h"
 #include "spawn.h"
@@ -82,6 +83,61 @@ save_config (int dirfd, const struct ct_rt_spec *spec, ct_error_t *err)
 	return 0;
 }
 
+/* poststart or poststop: failures are warnings (runtime-spec: "log a
+   warning ... and continue").  base: the state with id, bundle, annotations. */
+static void
+run_post_hooks (const struct ct_rt_spec *spec, const char *kind, const char *status, pid_t pid,
+                const struct ct_rt_state *base)
+{
+	const struct ct_rt_hooks *h = spec->hooks;
+	struct rt_hook_list l;
+	struct ct_rt_state st = *base;
+
+	if (h == NULL)
+		return;
+	rt_hook_list_prepare (kind, strcmp (kind, "poststart") == 0 ? &h->poststart : &h->poststop, &l);
+	st.status = (char *) status;
+	st.pid = pid;
+	st.pid_present = true;
+	rt_hooks_run_warn (&l, &st);
+	rt_hook_list_release (&l);
+}
+
+/* The config kept by create (RT_STATE_CONFIG), or NULL when there is none
+   (an old or crashed create): then there are no hooks to run either. */
+static struct ct_rt_spec *
+load_saved_config (const struct rt_container *c)
+{
+	struct ct_rt_spec *spec = NULL;
+	ct_error_t e = NULL;
+	char path[64];
+
+	snprintf (path, sizeof (path), "/proc/self/fd/%d/%s", c->dirfd, RT_STATE_CONFIG);
+	if (faccessat (c->dirfd, RT_STATE_CONFIG, F_OK, 0) < 0)
+		return NULL;
+	if (ct_rt_spec_load (path, &spec, &e) < 0) {
+		cleanup_free char *msg = ct_error_string (e);
+		ct_log_warning ("`%s`: hooks not run: %s", c->id, msg);
+		ct_error_release (&e);
+		return NULL;
+	}
+	return spec;
+}
+
+/* The state a post hook of c receives. */
+static void
+post_hook_state (const struct rt_container *c, const struct ct_rt_spec *spec, struct ct_rt_state *st)
+{
+	memset (st, 0, sizeof (*st));
+	st->oci_version = (char *) CT_OCI_RUNTIME_SPEC_VERSION;
+	st->id = c->id;
+	st->bundle = c->state && c->state->bundle ? c->state->bundle : (char *) "";
+	if (spec->annotations_present && spec->annotations.n > 0) {
+		st->annotations = spec->annotations;
+		st->annotations_present = true;
+	}
+}
+
 /* Everything after the state directory exists; the caller removes it on
    failure.  Durable order: init.start and state "creating" right after
    clone, so a killed `create` leaves the pid for `delete -f` to kill. */
@@ -98,7 +154,8 @@ create_in (int dirfd, const char *id, const char *bundle, const struct rt_create
 	bool zombie;
 	int r = -1;
 
-	if (mode != RT_CREATE_FOREGROUND && save_config (dirfd, spec, err) < 0)
+	/* run --keep too: its delete runs the poststop hooks */
+	if ((mode != RT_CREATE_FOREGROUND || o->keep) && save_config (dirfd, spec, err) < 0)
 		return -1;
 	if (mode == RT_CREATE_CREATED) {
 		/* 0622: the init may have dropped to a non-root user when it
@@ -116,6 +173,7 @@ create_in (int dirfd, const char *id, const char *bundle, const struct rt_create
 	so.fifo_fd = fifo;
 	so.state_fd = dirfd;
 	so.detach = mode != RT_CREATE_FOREGROUND;
+	so.id = id;
 	if (rt_spawn_prepare (spec, &so, &s, err) < 0)
 		goto out;
 	if (rt_spawn_clone (&s, err) < 0)
@@ -137,6 +195,8 @@ create_in (int dirfd, const char *id, const char *bundle, const struct rt_create
 		goto out;
 	if (o->pid_file && write_pid_file (o->pid_file, s.pid, err) < 0)
 		goto out;
+	if (mode != RT_CREATE_CREATED)
+		run_post_hooks (spec, "poststart", "running", s.pid, &s.hook_state);
 	if (mode != RT_CREATE_FOREGROUND) {
 		s.pid = 0; /* it lives on; our reaper duty passes to the subreaper */
 		r = 0;
@@ -148,6 +208,9 @@ create_in (int dirfd, const char *id, const char *bundle, const struct rt_create
 	flock (dirfd, LOCK_EX);
 	if (r == 0)
 		ct_log_debug ("container `%s` exited with status %d", id, *status);
+	/* with --keep, `delete` runs them */
+	if (r == 0 && !o->keep)
+		run_post_hooks (spec, "poststop", "stopped", 0, &s.hook_state);
 out:
 	rt_spawn_release (&s);
 	return r;
@@ -287,7 +350,9 @@ int
 rt_container_start (struct rt_container *c, ct_error_t *err)
 {
 	cleanup_close int fd = -1;
-	char byte;
+	cleanup_rt_spec struct ct_rt_spec *spec = NULL;
+	char buf[PIPE_BUF + 1];
+	size_t got = 0;
 	ssize_t n;
 
 	if (strcmp (c->status, "stopped") == 0)
@@ -313,11 +378,18 @@ rt_container_start (struct rt_container *c, ct_error_t *err)
 		if (!init_alive (c->pid, c->start))
 			return ct_make_error (err, 0, "cannot start a container that has stopped");
 	}
-	n = read (fd, &byte, 1);
+	n = read (fd, buf, sizeof (buf) - 1);
 	if (n < 0)
 		return ct_make_error (err, errno, "read the exec fifo of `%s`", c->id);
 	if (n == 0)
 		return ct_make_error (err, 0, "cannot start an already running container");
+	got = (size_t) n;
+	/* "1" + the error of the init's last steps (startContainer hooks),
+	   written at once; the init then exits. */
+	if (buf[0] == '1') {
+		buf[got] = '\0';
+		return ct_make_error (err, 0, "%s", buf + 1);
+	}
 	if (unlinkat (c->dirfd, RT_STATE_FIFO, 0) < 0)
 		return ct_make_error (err, errno, "remove the exec fifo of `%s`", c->id);
 	c->status = "running";
@@ -326,6 +398,13 @@ rt_container_start (struct rt_container *c, ct_error_t *err)
 		c->state->status = xstrdup ("running");
 		if (rt_state_write (c->dirfd, c->state, err) < 0)
 			return -1;
+	}
+	spec = load_saved_config (c);
+	if (spec != NULL && spec->hooks != NULL && spec->hooks->poststart.n > 0) {
+		struct ct_rt_state st;
+
+		post_hook_state (c, spec, &st);
+		run_post_hooks (spec, "poststart", "running", c->pid, &st);
 	}
 	return 0;
 }
@@ -460,12 +539,22 @@ rt_container_delete (const char *root, struct rt_container *c, bool force, ct_er
 {
 	bool live = strcmp (c->status, "stopped") != 0;
 	bool early = strcmp (c->status, "created") == 0 || strcmp (c->status, "creating") == 0;
+	cleanup_rt_spec struct ct_rt_spec *spec = NULL;
 
 	/* runc: a created container is deleted by killing its init */
 	if (live && !early && !force)
 		return ct_make_error (err, 0, "cannot delete container %s that is not stopped: %s", c->id, c->status);
 	if (live && kill_and_wait (c, err) < 0)
 		return ct_error_wrap (err, "delete `%s`", c->id);
+	/* runc: poststop after the container process is gone, before its
+	   state goes */
+	spec = load_saved_config (c);
+	if (spec != NULL && spec->hooks != NULL && spec->hooks->poststop.n > 0) {
+		struct ct_rt_state st;
+
+		post_hook_state (c, spec, &st);
+		run_post_hooks (spec, "poststop", "stopped", 0, &st);
+	}
 	return rt_state_remove (root, c->id, err);
 }
 

@@ -25,6 +25,7 @@ struct init_state {
 	struct rt_init *p;
 	int rootfd;            /* O_PATH fd of the rootfs, then of the new "/" */
 	const char *exec_path; /* resolved args[0] */
+	int start_fd;          /* the exec fifo opened for writing, or -1 */
 	char path_buf[PATH_MAX];
 };
 
@@ -102,6 +103,33 @@ step_devices (struct init_state *s, ct_error_t *err)
 	int r = rt_mount_default_devices (s->rootfd, err);
 	umask (old);
 	return r;
+}
+
+/* The runtime's hooks (prestart, createRuntime) run now, in the runtime
+   namespace, once our namespaces and mounts exist; then createContainer in
+   our mount namespace with the host's root still in place, so their paths
+   resolve on the host (runc: before pivot_root). */
+static int
+step_hooks (struct init_state *s, ct_error_t *err)
+{
+	struct rt_sync_msg msg;
+	ssize_t n;
+
+	if (!s->p->sync_hooks)
+		return 0;
+	memset (&msg, 0, sizeof (msg));
+	msg.type = RT_SYNC_HOOKS;
+	if (send (s->p->sync_fd, &msg, sizeof (msg), MSG_NOSIGNAL) != (ssize_t) sizeof (msg))
+		return ct_make_error (err, errno, "ask the parent to run the hooks");
+	do
+		n = recv (s->p->sync_fd, &msg, sizeof (msg), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ct_make_error (err, errno, "wait for the runtime's hooks");
+	/* The parent reports its own error: ours is only for the record. */
+	if (n != (ssize_t) sizeof (msg) || msg.type != RT_SYNC_HOOKS_DONE)
+		return ct_make_error (err, 0, "the runtime's hooks failed");
+	return rt_hooks_run (&s->p->create_container, s->p->hook_state_fd, &s->p->sigmask, err);
 }
 
 static int
@@ -326,13 +354,13 @@ step_lookup (struct init_state *s, ct_error_t *err)
    state "created" and exits), then block opening the exec fifo until
    `start` opens it for reading.  The fifo is reopened through our O_PATH fd
    (runc does the same): it lives on the host, outside the new root.  Last
-   before execve() so that every failure above is reported by `create`. */
+   before execve() so that every failure above is reported by `create`.
+   The fifo stays open: step_started writes the answer `start` waits for. */
 static int
 step_wait_start (struct init_state *s, ct_error_t *err)
 {
 	struct rt_sync_msg msg;
 	char path[64];
-	int fd;
 
 	if (s->p->fifo_fd < 0)
 		return 0;
@@ -341,9 +369,30 @@ step_wait_start (struct init_state *s, ct_error_t *err)
 	if (send (s->p->sync_fd, &msg, sizeof (msg), MSG_NOSIGNAL) != (ssize_t) sizeof (msg))
 		return ct_make_error (err, errno, "tell the parent we are ready");
 	snprintf (path, sizeof (path), "/proc/self/fd/%d", s->p->fifo_fd);
-	fd = open (path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
+	s->start_fd = open (path, O_WRONLY | O_CLOEXEC);
+	if (s->start_fd < 0)
 		return ct_make_error (err, errno, "open the exec fifo");
+	return 0;
+}
+
+/* startContainer: after `start` (or, for run, right before execve), inside
+   the container: the paths resolve in its root, as its user (runc). */
+static int
+step_start_hooks (struct init_state *s, ct_error_t *err)
+{
+	return rt_hooks_run (&s->p->start_container, s->p->start_state_fd, &s->p->sigmask, err);
+}
+
+/* create: "0" on the fifo lets `start` return; a failure above is written
+   there instead by rt_init_child. */
+static int
+step_started (struct init_state *s, ct_error_t *err)
+{
+	int fd = s->start_fd;
+
+	if (fd < 0)
+		return 0;
+	s->start_fd = -1;
 	if (write (fd, "0", 1) != 1) {
 		int e = errno;
 		close (fd);
@@ -381,6 +430,8 @@ static const struct init_step {
 	/* the cwd may lie in a mount made above; exec does not create it (runc) */
 	{ "cwd", step_mkcwd, STEP_INIT },
 	{ "devices", step_devices, STEP_INIT },
+	/* namespaces and mounts exist, the host root is still ours */
+	{ "hooks", step_hooks, STEP_INIT },
 	{ "pivot_root", step_pivot_root, STEP_INIT },
 	/* masked/readonly paths name container paths: after the pivot */
 	{ "paths", step_paths, STEP_INIT },
@@ -398,6 +449,8 @@ static const struct init_step {
 	{ "exec", step_lookup, STEP_BOTH },
 	/* blocks until `start`: nothing that can fail for config reasons after */
 	{ "wait start", step_wait_start, STEP_INIT },
+	{ "hooks", step_start_hooks, STEP_INIT },
+	{ "wait start", step_started, STEP_INIT },
 	{ "exec", step_exec, STEP_BOTH },
 };
 
@@ -415,10 +468,27 @@ send_error (int fd, const char *step, ct_error_t err)
 		_exit (1);
 }
 
+/* `start` waits on the fifo: "1" then the error line, in one write (at
+   most PIPE_BUF bytes, so it arrives whole). */
+static void
+start_error (int fd, const char *step, ct_error_t err)
+{
+	char buf[PIPE_BUF];
+	int n;
+
+	n = snprintf (buf, sizeof (buf), "1%s: %s", step, err && err->msg ? err->msg : "failed");
+	if (n < 0)
+		return;
+	if ((size_t) n >= sizeof (buf))
+		n = sizeof (buf) - 1;
+	if (write (fd, buf, (size_t) n) < 0)
+		return;
+}
+
 void
 rt_init_child (struct rt_init *p)
 {
-	struct init_state s = { .p = p, .rootfd = -1 };
+	struct init_state s = { .p = p, .rootfd = -1, .start_fd = -1 };
 	ct_error_t err = NULL;
 	int when = p->exec ? STEP_EXEC : STEP_INIT;
 	size_t i;
@@ -434,6 +504,8 @@ rt_init_child (struct rt_init *p)
 		prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	for (i = 0; i < CT_ARRAY_SIZE (steps); i++)
 		if ((steps[i].when & when) != 0 && steps[i].fn (&s, &err) < 0) {
+			if (s.start_fd >= 0)
+				start_error (s.start_fd, steps[i].name, err);
 			send_error (p->sync_fd, steps[i].name, err);
 			_exit (1);
 		}

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "hooks.h"
 #include "mounts.h"
 
 struct rt_ns_join {
@@ -77,6 +78,15 @@ struct rt_init {
 	bool has_umask;
 	mode_t umask;
 	sigset_t sigmask; /* the mask to restore just before execve() */
+
+	/* hooks.  sync_hooks: stop before pivot_root, send RT_SYNC_HOOKS and
+	   wait for the parent's prestart and createRuntime hooks (and for it to
+	   fill the state fds) before running createContainer. */
+	bool sync_hooks;
+	int hook_state_fd;  /* memfd, state "creating" (createContainer), or -1 */
+	int start_state_fd; /* memfd, state "created" (startContainer), or -1 */
+	struct rt_hook_list create_container;
+	struct rt_hook_list start_container;
 };
 
 /* Release everything the plan owns (parent side), closing its fds. */

@@ -18,6 +18,7 @@ libruntime_a_SOURCES = \
 	%reldir%/container.c %reldir%/container.h \
 	%reldir%/cmd/features.c \
 	%reldir%/caps.c %reldir%/caps.h \
+	%reldir%/hooks.c %reldir%/hooks.h \
 	%reldir%/init.c %reldir%/init.h \
 	%reldir%/mounts.c %reldir%/mounts.h \
 	%reldir%/namespaces.c %reldir%/namespaces.h \

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "caps.h"
+#include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
 #include "spawn.h"
@@ -83,12 +84,6 @@ rt_spawn_check_supported (const struct ct_rt_spec *spec, ct_error_t *err)
 	const struct ct_rt_process *p = spec->process;
 	size_t i;
 
-	if (spec->hooks != NULL) {
-		const struct ct_rt_hooks *h = spec->hooks;
-		if (h->prestart.n || h->create_runtime.n || h->create_container.n || h->start_container.n ||
-		    h->poststart.n || h->poststop.n)
-			return UNSUPPORTED ("hooks");
-	}
 	if (p != NULL && check_process (p, "config.json", "process.", err) < 0)
 		return -1;
 	for (i = 0; i < spec->n_mounts; i++)
@@ -287,6 +282,41 @@ prepare_process (const struct ct_rt_process *proc, const char *doc, const char *
 	return 0;
 }
 
+/* Everything the hooks need, made before clone: the argv/envp copies and
+   the two state files the init's hooks read (filled at RT_SYNC_HOOKS, once
+   the pid is known). */
+static int
+prepare_hooks (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, struct rt_spawn *s, ct_error_t *err)
+{
+	const struct ct_rt_hooks *h = spec->hooks;
+	struct rt_init *p = &s->init;
+
+	s->hook_state.oci_version = (char *) CT_OCI_RUNTIME_SPEC_VERSION;
+	s->hook_state.id = (char *) (o->id ? o->id : "");
+	s->hook_state.status = (char *) "creating";
+	s->hook_state.pid_present = true;
+	s->hook_state.bundle = (char *) o->bundle;
+	if (spec->annotations_present && spec->annotations.n > 0) {
+		s->hook_state.annotations = spec->annotations;
+		s->hook_state.annotations_present = true;
+	}
+	rt_hook_list_prepare ("prestart", h ? &h->prestart : NULL, &s->prestart);
+	rt_hook_list_prepare ("createRuntime", h ? &h->create_runtime : NULL, &s->create_runtime);
+	rt_hook_list_prepare ("createContainer", h ? &h->create_container : NULL, &p->create_container);
+	rt_hook_list_prepare ("startContainer", h ? &h->start_container : NULL, &p->start_container);
+	p->sync_hooks = s->prestart.n || s->create_runtime.n || p->create_container.n || p->start_container.n;
+	if (!p->sync_hooks)
+		return 0;
+	/* Above the --preserve-fds range, which the child keeps open. */
+	p->hook_state_fd = rt_hooks_state_fd (&s->hook_state, 3 + o->preserve_fds, err);
+	if (p->hook_state_fd < 0)
+		return -1;
+	p->start_state_fd = rt_hooks_state_fd (&s->hook_state, 3 + o->preserve_fds, err);
+	if (p->start_state_fd < 0)
+		return -1;
+	return 0;
+}
+
 int
 rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, struct rt_spawn *s, ct_error_t *err)
 {
@@ -300,8 +330,12 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, 
 	s->sync_fd = -1;
 	p->sync_fd = -1;
 	p->fifo_fd = -1;
+	p->hook_state_fd = -1;
+	p->start_state_fd = -1;
 	p->state_fd = o->state_fd;
 	p->detach = o->detach;
+	if (prepare_hooks (spec, o, s, err) < 0)
+		return -1;
 	/* Above the --preserve-fds range, so the child keeps it until exec. */
 	if (o->fifo_fd >= 0) {
 		p->fifo_fd = fcntl (o->fifo_fd, F_DUPFD_CLOEXEC, 3 + o->preserve_fds);
@@ -404,6 +438,8 @@ rt_spawn_prepare_exec (const struct ct_rt_process *proc, const char *doc, const 
 	s->sync_fd = -1;
 	p->sync_fd = -1;
 	p->fifo_fd = -1;
+	p->hook_state_fd = -1;
+	p->start_state_fd = -1;
 	p->state_fd = o->state_fd;
 	p->detach = o->detach;
 	p->exec = true;
@@ -496,6 +532,24 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 	return 0;
 }
 
+/* RT_SYNC_HOOKS: the init's namespaces exist; runc's order. */
+static int
+run_runtime_hooks (struct rt_spawn *s, ct_error_t *err)
+{
+	struct rt_init *p = &s->init;
+
+	s->hook_state.pid = s->pid;
+	s->hook_state.status = (char *) "creating";
+	if (rt_hooks_state_update (p->hook_state_fd, &s->hook_state, err) < 0)
+		return -1;
+	if (rt_hooks_run (&s->prestart, p->hook_state_fd, &p->sigmask, err) < 0 ||
+	    rt_hooks_run (&s->create_runtime, p->hook_state_fd, &p->sigmask, err) < 0)
+		return -1;
+	/* what startContainer will see, after `start` or right away for run */
+	s->hook_state.status = (char *) "created";
+	return rt_hooks_state_update (p->start_state_fd, &s->hook_state, err);
+}
+
 int
 rt_spawn_sync (struct rt_spawn *s, ct_error_t *err)
 {
@@ -516,6 +570,22 @@ rt_spawn_sync (struct rt_spawn *s, ct_error_t *err)
 			msg.msg[sizeof (msg.msg) - 1] = '\0';
 			ct_make_error (err, msg.status, "%s", msg.msg);
 			failed = true;
+		}
+		if ((size_t) n == sizeof (msg) && msg.type == RT_SYNC_HOOKS && !failed) {
+			struct rt_sync_msg reply;
+
+			memset (&reply, 0, sizeof (reply));
+			reply.type = RT_SYNC_HOOKS_DONE;
+			if (run_runtime_hooks (s, err) < 0) {
+				failed = true;
+				reply.type = RT_SYNC_ERROR;
+			}
+			/* On failure the child exits: read on until EOF. */
+			if (send (s->sync_fd, &reply, sizeof (reply), MSG_NOSIGNAL) < 0 && !failed) {
+				ct_make_error (err, errno, "answer the container init");
+				failed = true;
+			}
+			continue;
 		}
 		/* blocked on the exec fifo from now on: nothing more to hear */
 		if ((size_t) n == sizeof (msg) && msg.type == RT_SYNC_READY && !failed) {
@@ -585,6 +655,8 @@ rt_spawn_release (struct rt_spawn *s)
 	if (s->pidns_fd >= 0)
 		close (s->pidns_fd);
 	s->sync_fd = s->pidns_fd = -1;
+	rt_hook_list_release (&s->prestart);
+	rt_hook_list_release (&s->create_runtime);
 	rt_init_release (p);
 }
 
@@ -613,8 +685,16 @@ rt_init_release (struct rt_init *p)
 		close (p->sync_fd);
 	if (p->fifo_fd >= 0)
 		close (p->fifo_fd);
+	if (p->hook_state_fd >= 0)
+		close (p->hook_state_fd);
+	if (p->start_state_fd >= 0)
+		close (p->start_state_fd);
+	rt_hook_list_release (&p->create_container);
+	rt_hook_list_release (&p->start_container);
 	memset (p, 0, sizeof (*p));
 	p->sync_fd = -1;
 	p->fifo_fd = -1;
+	p->hook_state_fd = -1;
+	p->start_state_fd = -1;
 	p->state_fd = -1; /* borrowed: never closed here */
 }

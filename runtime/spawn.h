@@ -16,9 +16,10 @@ struct rt_spawn_opts {
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
-	int fifo_fd;  /* create: O_PATH fd of the exec fifo (duplicated), else -1 */
-	int state_fd; /* the locked ROOT/ID fd the child must close, or -1; borrowed */
-	bool detach;  /* the init outlives us (create, run -d): no PDEATHSIG */
+	int fifo_fd;    /* create: O_PATH fd of the exec fifo (duplicated), else -1 */
+	int state_fd;   /* the locked ROOT/ID fd the child must close, or -1; borrowed */
+	bool detach;    /* the init outlives us (create, run -d): no PDEATHSIG */
+	const char *id; /* the container's id, for the hooks' state; borrowed */
 };
 
 struct rt_spawn {
@@ -28,6 +29,10 @@ struct rt_spawn {
 	int sync_fd;      /* parent's end, or -1 */
 	pid_t pid;        /* the init process, or 0 */
 	sigset_t blocked; /* forwarded signals + SIGCHLD, blocked by rt_spawn_start */
+	/* run by rt_spawn_sync when the child asks (RT_SYNC_HOOKS) */
+	struct rt_hook_list prestart, create_runtime;
+	/* the state hooks receive; strings borrowed from the spec and opts */
+	struct ct_rt_state hook_state;
 };
 
 /* Reject what this version does not implement, naming the field:
@@ -55,8 +60,10 @@ int rt_spawn_clone (struct rt_spawn *s, ct_error_t *err);
 
 /* Follow the sync socket until the child has exec'd the container process
    (no exec fifo) or is blocked on the exec fifo (RT_SYNC_READY), or report
-   the error it sent: one message "{step}: msg".  On failure the child has
-   been reaped and s->pid is 0. */
+   the error it sent: one message "{step}: msg".  When the child asks, runs
+   the prestart and createRuntime hooks (state "creating", the init's pid);
+   their failure is the error.  On failure the child has been reaped and
+   s->pid is 0. */
 int rt_spawn_sync (struct rt_spawn *s, ct_error_t *err);
 
 /* Wait for s->pid, forwarding SIGINT/TERM/HUP/QUIT/USR1/USR2 to it.

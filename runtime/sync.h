@@ -28,9 +28,23 @@
        open(exec.fifo, O_RDONLY|O_NONBLOCK) ----> ... returns; write "0"
        read "0", unlink exec.fifo                 execve()
 
-   After READY nobody reads the socket: a later failure (execve itself) is
-   sent into the void and the init exits 1; `state` then says "stopped".
-   Hooks will add RT_SYNC_HOOKS / RT_SYNC_HOOKS_DONE. */
+   The init runs the startContainer hooks between opening the fifo and
+   writing to it: it writes "0" when they succeeded, or "1" and the error
+   line, which `start` reports.  After READY nobody reads the socket: a
+   later failure (execve itself) is sent into the void and the init exits
+   1; `state` then says "stopped".
+
+   Hooks (only when the config has prestart, createRuntime,
+   createContainer or startContainer hooks), after the mounts and before
+   pivot_root:
+
+       parent                                   child
+               <---- RT_SYNC_HOOKS -------------- mounts done; waits
+       write the state fds (real pid),
+       run prestart, createRuntime
+       RT_SYNC_HOOKS_DONE ---------------------> run createContainer, go on
+       (or RT_SYNC_ERROR: the child exits 1;
+        the parent reports its own error) */
 #ifndef RT_SYNC_H
 #define RT_SYNC_H
 
@@ -38,7 +52,9 @@
 
 enum rt_sync_type {
 	RT_SYNC_ERROR = 1,
-	RT_SYNC_READY = 2, /* child -> parent: blocked on the exec fifo next */
+	RT_SYNC_READY = 2,      /* child -> parent: blocked on the exec fifo next */
+	RT_SYNC_HOOKS = 3,      /* child -> parent: run the runtime's hooks now */
+	RT_SYNC_HOOKS_DONE = 4, /* parent -> child: they succeeded */
 };
 
 #define RT_SYNC_MSG_MAX 2048

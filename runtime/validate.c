@@ -282,9 +282,37 @@ check_devices (const struct ctx *c, ct_error_t *err)
 	return 0;
 }
 
+/* config.md: a hook's path "MUST be absolute"; a relative one would
+   resolve against whatever directory the runtime or the init is in. */
+static int
+check_hooks (const struct ctx *c, ct_error_t *err)
+{
+	const struct ct_rt_hooks *h = c->s->hooks;
+	const struct {
+		const char *kind;
+		const struct ct_rt_hook_list *l;
+	} lists[] = {
+		{ "prestart", h ? &h->prestart : NULL },
+		{ "createRuntime", h ? &h->create_runtime : NULL },
+		{ "createContainer", h ? &h->create_container : NULL },
+		{ "startContainer", h ? &h->start_container : NULL },
+		{ "poststart", h ? &h->poststart : NULL },
+		{ "poststop", h ? &h->poststop : NULL },
+	};
+	size_t i, j;
+
+	for (i = 0; h != NULL && i < CT_ARRAY_SIZE (lists); i++)
+		for (j = 0; j < lists[i].l->n; j++)
+			if (lists[i].l->hooks[j].path[0] != '/')
+				return ct_make_error (err, 0,
+				                      "config.json: `hooks.%s[%zu].path`: `%s` is not an absolute path",
+				                      lists[i].kind, j, lists[i].l->hooks[j].path);
+	return 0;
+}
+
 static const check_fn checks[] = {
-	check_version, check_root, check_process, check_mounts,  check_namespaces,
-	check_user_ns, check_uts,  check_sysctl,  check_time_ns, check_devices,
+	check_version, check_root,   check_process, check_mounts,  check_namespaces, check_user_ns,
+	check_uts,     check_sysctl, check_time_ns, check_devices, check_hooks,
 };
 
 int

@@ -6,6 +6,7 @@
 #include "caps.h"
 #include "cli.h"
 #include "cmds.h"
+#include "hooks.h"
 #include "json.h"
 #include "mounts.h"
 #include "namespaces.h"
@@ -48,9 +49,10 @@ cmd_features (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	ct_jsonw_map_open (w);
 	ct_jsonw_kv_str (w, "ociVersionMin", "1.0.0");
 	ct_jsonw_kv_str (w, "ociVersionMax", CT_OCI_RUNTIME_SPEC_VERSION);
-	/* No hooks yet: `run` rejects a config that has any. */
 	ct_jsonw_key (w, "hooks");
 	ct_jsonw_array_open (w);
+	for (o = rt_hook_kinds; *o; o++)
+		ct_jsonw_str (w, *o);
 	ct_jsonw_array_close (w);
 	ct_jsonw_key (w, "mountOptions");
 	ct_jsonw_array_open (w);
