@@ -18,6 +18,7 @@
 #include "ocispec/runtime.h"
 #include "spawn.h"
 #include "state.h"
+#include "terminal.h"
 #include "validate.h"
 
 /* How long delete -f waits for a killed init to disappear. */
@@ -174,6 +175,7 @@ create_in (int dirfd, const char *id, const char *bundle, const struct rt_create
 	so.state_fd = dirfd;
 	so.detach = mode != RT_CREATE_FOREGROUND;
 	so.id = id;
+	so.console_socket = o->console_socket;
 	if (rt_spawn_prepare (spec, &so, &s, err) < 0)
 		goto out;
 	if (rt_spawn_clone (&s, err) < 0)
@@ -239,6 +241,9 @@ rt_container_create (const char *root, const char *id, const struct rt_create_op
 	if (rt_validate_spec (spec, bundle, err) < 0)
 		return -1;
 	if (rt_spawn_check_supported (spec, err) < 0)
+		return -1;
+	if (spec->process != NULL &&
+	    rt_terminal_check (mode != RT_CREATE_FOREGROUND, spec->process->terminal, o->console_socket, err) < 0)
 		return -1;
 
 	dirfd = rt_state_create (root, id, err);
@@ -428,6 +433,9 @@ rt_container_exec (struct rt_container *c, const struct ct_rt_process *proc, con
 	so.fifo_fd = -1;
 	so.state_fd = c->dirfd;
 	so.detach = o->detach;
+	so.console_socket = o->console_socket;
+	if (rt_terminal_check (o->detach, proc->terminal, o->console_socket, err) < 0)
+		return -1;
 	if (rt_spawn_prepare_exec (proc, doc, pfx, c->pid, &so, &s, err) < 0)
 		goto out;
 	/* The namespaces we opened must be the init's, not a reused pid's. */

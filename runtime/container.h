@@ -18,7 +18,8 @@ struct rt_create_opts {
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
-	bool keep; /* foreground run: keep the stopped container's state */
+	bool keep;                  /* foreground run: keep the stopped container's state */
+	const char *console_socket; /* --console-socket, or NULL */
 };
 
 enum rt_create_mode {
@@ -71,7 +72,8 @@ void rt_container_state_doc (const struct rt_container *c, const char *owner, st
 struct rt_exec_opts {
 	const char *pid_file; /* NULL: none */
 	int preserve_fds;
-	bool detach; /* return once the process runs */
+	bool detach;                /* return once the process runs */
+	const char *console_socket; /* --console-socket, or NULL */
 };
 
 /* Run `proc` in the created or running container c (runc: "cannot exec in a

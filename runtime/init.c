@@ -16,6 +16,7 @@
 #include "fs.h"
 #include "init.h"
 #include "sync.h"
+#include "terminal.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -168,6 +169,21 @@ step_pivot_root (struct init_state *s, ct_error_t *err)
 	if (s->rootfd < 0)
 		return ct_make_error (err, errno, "open the new root");
 	return 0;
+}
+
+/* After pivot_root, so the pty comes from the container's devpts, and
+   before the root turns read-only (runc's setupConsole). */
+static int
+step_console (struct init_state *s, ct_error_t *err)
+{
+	struct rt_init *p = s->p;
+	int r;
+
+	if (!p->terminal)
+		return 0;
+	r = rt_terminal_setup (p->console_fd, p->console_rows, p->console_cols, !p->exec, err);
+	p->console_fd = -1; /* closed by rt_terminal_setup, or CLOEXEC */
+	return r;
 }
 
 static int
@@ -433,6 +449,8 @@ static const struct init_step {
 	/* namespaces and mounts exist, the host root is still ours */
 	{ "hooks", step_hooks, STEP_INIT },
 	{ "pivot_root", step_pivot_root, STEP_INIT },
+	/* exec: in the container's root since "enter root" */
+	{ "console", step_console, STEP_BOTH },
 	/* masked/readonly paths name container paths: after the pivot */
 	{ "paths", step_paths, STEP_INIT },
 	{ "finalize rootfs", step_finalize_root, STEP_INIT },

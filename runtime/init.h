@@ -79,6 +79,13 @@ struct rt_init {
 	mode_t umask;
 	sigset_t sigmask; /* the mask to restore just before execve() */
 
+	/* process.terminal: a pty whose master goes to console_fd (connected
+	   to --console-socket by the parent, O_CLOEXEC); the init also binds
+	   the slave on /dev/console.  rows/cols 0: consoleSize not given. */
+	bool terminal;
+	int console_fd;
+	unsigned short console_rows, console_cols;
+
 	/* hooks.  sync_hooks: stop before pivot_root, send RT_SYNC_HOOKS and
 	   wait for the parent's prestart and createRuntime hooks (and for it to
 	   fill the state fds) before running createContainer. */

@@ -24,7 +24,8 @@ libruntime_a_SOURCES = \
 	%reldir%/namespaces.c %reldir%/namespaces.h \
 	%reldir%/spawn.c %reldir%/spawn.h \
 	%reldir%/state.c %reldir%/state.h \
-	%reldir%/sync.h
+	%reldir%/sync.h \
+	%reldir%/terminal.c %reldir%/terminal.h
 
 cruntime_SOURCES = %reldir%/main.c
 cruntime_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime

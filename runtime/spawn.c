@@ -15,6 +15,7 @@
 #include "spawn.h"
 #include "strv.h"
 #include "sync.h"
+#include "terminal.h"
 
 static const int forwarded_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
@@ -60,9 +61,7 @@ check_process (const struct ct_rt_process *p, const char *doc, const char *pfx, 
 {
 	const char *field = NULL;
 
-	if (p->terminal)
-		field = "terminal";
-	else if (p->apparmor_profile != NULL)
+	if (p->apparmor_profile != NULL)
 		field = "apparmorProfile";
 	else if (p->selinux_label != NULL)
 		field = "selinuxLabel";
@@ -282,6 +281,43 @@ prepare_process (const struct ct_rt_process *proc, const char *doc, const char *
 	return 0;
 }
 
+/* process.terminal: the size to apply and the console socket, connected
+   now (runc does it before clone too): the child only sends on it. */
+static int
+prepare_terminal (const struct ct_rt_process *proc, const char *doc, const char *pfx, const struct rt_spawn_opts *o,
+                  struct rt_spawn *s, ct_error_t *err)
+{
+	struct rt_init *p = &s->init;
+
+	if (!proc->terminal)
+		return 0;
+	p->terminal = true;
+	if (proc->console_size != NULL) {
+		if (proc->console_size->height > USHRT_MAX || proc->console_size->width > USHRT_MAX)
+			return ct_make_error (err, 0, "%s: `%sconsoleSize`: out of range", doc, pfx);
+		p->console_rows = (unsigned short) proc->console_size->height;
+		p->console_cols = (unsigned short) proc->console_size->width;
+	}
+	if (o->console_socket == NULL) {
+		int sv[2];
+
+		if (o->detach)
+			return ct_make_error (err, 0, "%s: `%sterminal`: needs --console-socket", doc, pfx);
+		/* the foreground: the master comes to us (rt_spawn_wait) */
+		if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+			return ct_make_error (err, errno, "create the terminal socket");
+		s->tty_sock = sv[0];
+		/* Above the --preserve-fds range: the child keeps that range open. */
+		p->console_fd = fcntl (sv[1], F_DUPFD_CLOEXEC, 3 + o->preserve_fds);
+		close (sv[1]);
+		if (p->console_fd < 0)
+			return ct_make_error (err, errno, "place the terminal socket");
+		return 0;
+	}
+	p->console_fd = rt_terminal_connect (o->console_socket, 3 + o->preserve_fds, err);
+	return p->console_fd < 0 ? -1 : 0;
+}
+
 /* Everything the hooks need, made before clone: the argv/envp copies and
    the two state files the init's hooks read (filled at RT_SYNC_HOOKS, once
    the pid is known). */
@@ -328,10 +364,12 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, 
 	memset (s, 0, sizeof (*s));
 	s->pidns_fd = -1;
 	s->sync_fd = -1;
+	s->tty_sock = -1;
 	p->sync_fd = -1;
 	p->fifo_fd = -1;
 	p->hook_state_fd = -1;
 	p->start_state_fd = -1;
+	p->console_fd = -1;
 	p->state_fd = o->state_fd;
 	p->detach = o->detach;
 	if (prepare_hooks (spec, o, s, err) < 0)
@@ -369,7 +407,8 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, 
 			p->root_propagation = MS_SLAVE | MS_REC;
 	}
 	if (prepare_namespaces (spec, s, err) < 0 || prepare_mounts (spec, o->bundle, p, err) < 0 ||
-	    prepare_process (spec->process, "config.json", "process.", p, err) < 0)
+	    prepare_process (spec->process, "config.json", "process.", p, err) < 0 ||
+	    prepare_terminal (spec->process, "config.json", "process.", o, s, err) < 0)
 		return -1;
 	if (spec->hostname)
 		p->hostname = xstrdup (spec->hostname);
@@ -436,10 +475,12 @@ rt_spawn_prepare_exec (const struct ct_rt_process *proc, const char *doc, const 
 	memset (s, 0, sizeof (*s));
 	s->pidns_fd = -1;
 	s->sync_fd = -1;
+	s->tty_sock = -1;
 	p->sync_fd = -1;
 	p->fifo_fd = -1;
 	p->hook_state_fd = -1;
 	p->start_state_fd = -1;
+	p->console_fd = -1;
 	p->state_fd = o->state_fd;
 	p->detach = o->detach;
 	p->exec = true;
@@ -467,7 +508,9 @@ rt_spawn_prepare_exec (const struct ct_rt_process *proc, const char *doc, const 
 		p->joins[p->n_joins].fd = fd;
 		p->n_joins++;
 	}
-	return prepare_process (proc, doc, pfx, p, err);
+	if (prepare_process (proc, doc, pfx, p, err) < 0)
+		return -1;
+	return prepare_terminal (proc, doc, pfx, o, s, err);
 }
 
 int
@@ -484,6 +527,8 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 	for (i = 0; i < CT_ARRAY_SIZE (forwarded_signals); i++)
 		sigaddset (&s->blocked, forwarded_signals[i]);
 	sigaddset (&s->blocked, SIGCHLD);
+	if (s->tty_sock >= 0)
+		sigaddset (&s->blocked, SIGWINCH);
 	/* Blocked before clone: nothing is lost between clone and sigwaitinfo;
 	   the child restores the old mask just before execve(). */
 	if (sigprocmask (SIG_BLOCK, &s->blocked, &s->init.sigmask) < 0)
@@ -522,6 +567,8 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 	}
 	if (pid == 0) {
 		close (s->sync_fd);
+		if (s->tty_sock >= 0)
+			close (s->tty_sock); /* it may sit in the --preserve-fds range */
 		if (own_pidns >= 0)
 			close (own_pidns); /* it may sit in the --preserve-fds range */
 		rt_init_child (&s->init);
@@ -529,6 +576,11 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 	s->pid = (pid_t) pid;
 	close (child_fd);
 	s->init.sync_fd = -1;
+	/* only the child talks to the console socket */
+	if (s->init.console_fd >= 0) {
+		close (s->init.console_fd);
+		s->init.console_fd = -1;
+	}
 	return 0;
 }
 
@@ -612,6 +664,14 @@ rt_spawn_sync (struct rt_spawn *s, ct_error_t *err)
 int
 rt_spawn_wait (struct rt_spawn *s, int *status, ct_error_t *err)
 {
+	if (s->tty_sock >= 0) {
+		cleanup_close int master = rt_terminal_recv_fd (s->tty_sock, err);
+
+		if (master < 0 || rt_terminal_proxy (master, s->pid, &s->blocked, status, err) < 0)
+			return -1;
+		s->pid = 0;
+		return 0;
+	}
 	for (;;) {
 		siginfo_t si;
 		int st;
@@ -652,6 +712,9 @@ rt_spawn_release (struct rt_spawn *s)
 	}
 	if (s->sync_fd >= 0)
 		close (s->sync_fd);
+	if (s->tty_sock >= 0)
+		close (s->tty_sock);
+	s->tty_sock = -1;
 	if (s->pidns_fd >= 0)
 		close (s->pidns_fd);
 	s->sync_fd = s->pidns_fd = -1;
@@ -689,6 +752,8 @@ rt_init_release (struct rt_init *p)
 		close (p->hook_state_fd);
 	if (p->start_state_fd >= 0)
 		close (p->start_state_fd);
+	if (p->console_fd >= 0)
+		close (p->console_fd);
 	rt_hook_list_release (&p->create_container);
 	rt_hook_list_release (&p->start_container);
 	memset (p, 0, sizeof (*p));
@@ -696,5 +761,6 @@ rt_init_release (struct rt_init *p)
 	p->fifo_fd = -1;
 	p->hook_state_fd = -1;
 	p->start_state_fd = -1;
+	p->console_fd = -1;
 	p->state_fd = -1; /* borrowed: never closed here */
 }

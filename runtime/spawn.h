@@ -20,13 +20,18 @@ struct rt_spawn_opts {
 	int state_fd;   /* the locked ROOT/ID fd the child must close, or -1; borrowed */
 	bool detach;    /* the init outlives us (create, run -d): no PDEATHSIG */
 	const char *id; /* the container's id, for the hooks' state; borrowed */
+	/* --console-socket PATH, or NULL; rt_terminal_check() has run */
+	const char *console_socket;
 };
 
 struct rt_spawn {
 	struct rt_init init;
-	int clone_flags;  /* CLONE_NEW* to create */
-	int pidns_fd;     /* pid namespace to join (the parent joins it), or -1 */
-	int sync_fd;      /* parent's end, or -1 */
+	int clone_flags; /* CLONE_NEW* to create */
+	int pidns_fd;    /* pid namespace to join (the parent joins it), or -1 */
+	int sync_fd;     /* parent's end, or -1 */
+	/* foreground terminal: our end of the pair the child sends the pty
+	   master on (rt_spawn_wait proxies it), or -1 */
+	int tty_sock;
 	pid_t pid;        /* the init process, or 0 */
 	sigset_t blocked; /* forwarded signals + SIGCHLD, blocked by rt_spawn_start */
 	/* run by rt_spawn_sync when the child asks (RT_SYNC_HOOKS) */

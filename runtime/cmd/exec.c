@@ -16,9 +16,10 @@
 #include "log.h"
 #include "strv.h"
 
-#define EXEC_USAGE                                                                                   \
-	"cruntime exec [--process FILE] [-d] [--pid-file F] [--cwd DIR] [-e K=V]... [-u UID[:GID]] " \
-	"[-g GID]... [--cap CAP]... [--no-new-privs] [--preserve-fds N] [--ignore-paused] ID [COMMAND ARGS...]"
+#define EXEC_USAGE                                                                                                    \
+	"cruntime exec [--process FILE] [-d] [--pid-file F] [--cwd DIR] [-e K=V]... [-u UID[:GID]] "                  \
+	"[-g GID]... [--cap CAP]... [--no-new-privs] [--preserve-fds N] [--ignore-paused] [-t] [--console-socket S] " \
+	"ID [COMMAND ARGS...]"
 
 /* runc's exit status for an exec that failed before the process ran */
 #define EXEC_FAILED 255
@@ -32,6 +33,7 @@ struct exec_flags {
 	gid_t *gids; /* --additional-gids */
 	size_t n_gids;
 	bool no_new_privs;
+	bool tty; /* -t */
 	struct rt_exec_opts o;
 };
 
@@ -85,9 +87,11 @@ parse_flags (int argc, char **argv, struct exec_flags *f, ct_error_t *err)
 	while ((c = ct_cli_getopt (argc, argv, "+e:tu:g:p:dc:h", longopts, err)) != -1) {
 		switch (c) {
 		case 'C':
-			return ct_make_error (err, 0, "exec --console-socket: not supported yet");
+			f->o.console_socket = optarg;
+			break;
 		case 't':
-			return ct_make_error (err, 0, "exec --tty: not supported yet");
+			f->tty = true;
+			break;
 		case 'L':
 			return ct_make_error (err, 0, "exec --process-label: not supported yet");
 		case 'A':
@@ -171,7 +175,7 @@ apply_flags (struct ct_rt_process *p, char **args, const struct exec_flags *f, c
 		return ct_make_error (err, 0, "process args cannot be empty");
 	ct_strv_free (p->args);
 	p->args = ct_strv_dup (args);
-	p->terminal = false; /* -t decides, and is refused for now */
+	p->terminal = f->tty; /* runc: -t decides */
 	for (s = f->env; s && *s; s++)
 		env_set (&p->env, *s);
 	if (f->cwd != NULL) {

@@ -27,7 +27,6 @@ cmd_create_parse (int argc, char **argv, bool is_run, struct rt_create_opts *o, 
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cmd = is_run ? "run" : "create";
 	const char *usage = is_run ? RUN_USAGE : CREATE_USAGE;
 	int c;
 
@@ -50,7 +49,8 @@ cmd_create_parse (int argc, char **argv, bool is_run, struct rt_create_opts *o, 
 				o->keep = true;
 			break;
 		case 'c':
-			return ct_make_error (err, 0, "%s --console-socket: not supported yet", cmd);
+			o->console_socket = optarg;
+			break;
 		case 'p':
 			o->pid_file = optarg;
 			break;

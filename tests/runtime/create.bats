@@ -106,7 +106,7 @@ PY
 @test "create: bad arguments name the culprit" {
 	sane_run cruntime create --console-socket /x -b "$BUNDLE" ct1
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"create --console-socket: not supported yet"* ]]
+	[[ "$output" == *"cannot use console socket if runc will not detach or allocate tty"* ]]
 	sane_run cruntime create -b "$BUNDLE" 'a/b'
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"invalid id format: \`a/b\`"* ]]

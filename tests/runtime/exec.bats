@@ -181,10 +181,6 @@ cap_eff() {
 	sane_run cruntime exec --process "$BUNDLE/p.json" ct1
 	[ "$status" -eq 255 ]
 	[[ "$output" == *"p.json: \`cwd\`: \`rel\` is not an absolute path"* ]]
-	echo '{"args": ["true"], "cwd": "/", "terminal": true}' >"$BUNDLE/p.json"
-	sane_run cruntime exec --process "$BUNDLE/p.json" ct1
-	[ "$status" -eq 255 ]
-	[[ "$output" == *"p.json: \`terminal\`: not supported yet"* ]]
 	sane_run cruntime exec --process "$BUNDLE/nonexistent.json" ct1
 	[ "$status" -eq 255 ]
 	[[ "$output" == *"nonexistent.json"* ]]
@@ -293,14 +289,12 @@ cap_eff() {
 	[ "$(ct_status ct1)" = running ]
 }
 
-@test "exec: -t and --console-socket are refused for now" {
+@test "exec: --console-socket needs -d and -t (runc)" {
+	# -t and --console-socket that work: terminal.bats
 	ct_run_d ct1
-	sane_run cruntime exec -t ct1 true
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"exec --tty: not supported yet"* ]]
 	sane_run cruntime exec --console-socket /tmp/nope ct1 true
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"exec --console-socket: not supported yet"* ]]
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"cannot use console socket if runc will not detach or allocate tty"* ]]
 	sane_run cruntime exec
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"\`exec\` requires at least 1 argument"* ]]

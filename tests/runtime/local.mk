@@ -14,4 +14,5 @@ BATS_TESTS += %reldir%/list.bats
 BATS_TESTS += %reldir%/lifecycle.bats
 BATS_TESTS += %reldir%/exec.bats
 BATS_TESTS += %reldir%/hooks.bats
+BATS_TESTS += %reldir%/terminal.bats
 BATS_TESTS += %reldir%/cgroup2-vm.bats

@@ -324,9 +324,9 @@ run_sh() {
 	[[ "$output" == *"linux.resources: cgroups not implemented yet, resources not applied"* ]]
 }
 
-@test "run: --console-socket is not supported yet" {
-	# -d works now: lifecycle.bats
+@test "run: --console-socket without -d and a terminal is refused (runc)" {
+	# with -d and process.terminal: terminal.bats
 	sane_run "$CRUNTIME" --root "$ROOT" run --console-socket /x -b "$BUNDLE" ct1
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"run --console-socket: not supported yet"* ]]
+	[[ "$output" == *"cannot use console socket if runc will not detach or allocate tty"* ]]
 }
