@@ -11,9 +11,15 @@
 /* user and time need id maps and clock offsets written between clone and
    exec; they come with the create/start lifecycle. */
 const struct rt_ns_kind rt_ns_kinds[] = {
-	{ "pid", CLONE_NEWPID, true },    { "network", CLONE_NEWNET, true }, { "mount", CLONE_NEWNS, true },
-	{ "ipc", CLONE_NEWIPC, true },    { "uts", CLONE_NEWUTS, true },     { "cgroup", CLONE_NEWCGROUP, true },
-	{ "user", CLONE_NEWUSER, false }, { "time", CLONE_NEWTIME, false },  { NULL, 0, false },
+	{ "pid", "pid", CLONE_NEWPID, true },
+	{ "network", "net", CLONE_NEWNET, true },
+	{ "mount", "mnt", CLONE_NEWNS, true },
+	{ "ipc", "ipc", CLONE_NEWIPC, true },
+	{ "uts", "uts", CLONE_NEWUTS, true },
+	{ "cgroup", "cgroup", CLONE_NEWCGROUP, true },
+	{ "user", "user", CLONE_NEWUSER, false },
+	{ "time", "time", CLONE_NEWTIME, false },
+	{ NULL, NULL, 0, false },
 };
 
 const struct rt_ns_kind *

@@ -6,6 +6,7 @@
 
 struct rt_ns_kind {
 	const char *name; /* runtime-spec `linux.namespaces[].type` */
+	const char *proc; /* its entry in /proc/PID/ns/ */
 	int flag;         /* CLONE_NEW* */
 	bool supported;   /* `run` can create or join it */
 };

@@ -353,13 +353,12 @@ prepare_hooks (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, str
 	return 0;
 }
 
-int
-rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, struct rt_spawn *s, ct_error_t *err)
+/* Every fd of a fresh plan at -1, so rt_spawn_release () is safe from the
+   first failure on; shared by the init and the exec plans. */
+static void
+spawn_init (struct rt_spawn *s, const struct rt_spawn_opts *o)
 {
 	struct rt_init *p = &s->init;
-	const struct ct_rt_linux *l = spec->linux_;
-	cleanup_free char *root = NULL;
-	size_t i;
 
 	memset (s, 0, sizeof (*s));
 	s->pidns_fd = -1;
@@ -372,6 +371,17 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, 
 	p->console_fd = -1;
 	p->state_fd = o->state_fd;
 	p->detach = o->detach;
+}
+
+int
+rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, struct rt_spawn *s, ct_error_t *err)
+{
+	struct rt_init *p = &s->init;
+	const struct ct_rt_linux *l = spec->linux_;
+	cleanup_free char *root = NULL;
+	size_t i;
+
+	spawn_init (s, o);
 	if (prepare_hooks (spec, o, s, err) < 0)
 		return -1;
 	/* Above the --preserve-fds range, so the child keeps it until exec. */
@@ -460,54 +470,45 @@ int
 rt_spawn_prepare_exec (const struct ct_rt_process *proc, const char *doc, const char *pfx, pid_t init_pid,
                        const struct rt_spawn_opts *o, struct rt_spawn *s, ct_error_t *err)
 {
-	/* The mount namespace last: its root becomes ours, the others do not
-	   care.  user and time are refused by create, so never to join. */
-	static const struct {
-		const char *name;
-		int flag;
-	} kinds[] = {
-		{ "ipc", CLONE_NEWIPC },       { "uts", CLONE_NEWUTS }, { "net", CLONE_NEWNET },
-		{ "cgroup", CLONE_NEWCGROUP }, { "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS },
-	};
 	struct rt_init *p = &s->init;
-	size_t i;
+	const struct rt_ns_kind *k;
+	int pass;
 
-	memset (s, 0, sizeof (*s));
-	s->pidns_fd = -1;
-	s->sync_fd = -1;
-	s->tty_sock = -1;
-	p->sync_fd = -1;
-	p->fifo_fd = -1;
-	p->hook_state_fd = -1;
-	p->start_state_fd = -1;
-	p->console_fd = -1;
-	p->state_fd = o->state_fd;
-	p->detach = o->detach;
+	spawn_init (s, o);
 	p->exec = true;
 	p->new_keyring = !o->no_new_keyring;
 	p->preserve_fds = o->preserve_fds;
 	p->masked_paths = xcalloc (1, sizeof (char *));
 	p->readonly_paths = xcalloc (1, sizeof (char *));
-	p->joins = xcalloc (CT_ARRAY_SIZE (kinds), sizeof (struct rt_ns_join));
+	for (k = rt_ns_kinds; k->name != NULL; k++)
+		p->n_joins++; /* capacity: every kind */
+	p->joins = xcalloc (p->n_joins, sizeof (struct rt_ns_join));
+	p->n_joins = 0;
 
 	if (check_process (proc, doc, pfx, err) < 0)
 		return -1;
-	for (i = 0; i < CT_ARRAY_SIZE (kinds); i++) {
-		int fd;
+	/* Two passes, the mount namespace in the second: joining it makes its
+	   root ours, the others do not care.  user and time are refused by
+	   create (not supported), so never to join. */
+	for (pass = 0; pass < 2; pass++)
+		for (k = rt_ns_kinds; k->name != NULL; k++) {
+			int fd;
 
-		if (open_ns (init_pid, kinds[i].name, 3 + o->preserve_fds, &fd, err) < 0)
-			return ct_error_wrap (err, "join the namespaces of pid %d", (int) init_pid);
-		if (fd < 0)
-			continue;
-		/* setns(CLONE_NEWPID) only affects children: the parent joins. */
-		if (kinds[i].flag == CLONE_NEWPID) {
-			s->pidns_fd = fd;
-			continue;
+			if (!k->supported || (k->flag == CLONE_NEWNS) != (pass == 1))
+				continue;
+			if (open_ns (init_pid, k->proc, 3 + o->preserve_fds, &fd, err) < 0)
+				return ct_error_wrap (err, "join the namespaces of pid %d", (int) init_pid);
+			if (fd < 0)
+				continue;
+			/* setns(CLONE_NEWPID) only affects children: the parent joins. */
+			if (k->flag == CLONE_NEWPID) {
+				s->pidns_fd = fd;
+				continue;
+			}
+			p->joins[p->n_joins].flag = k->flag;
+			p->joins[p->n_joins].fd = fd;
+			p->n_joins++;
 		}
-		p->joins[p->n_joins].flag = kinds[i].flag;
-		p->joins[p->n_joins].fd = fd;
-		p->n_joins++;
-	}
 	if (prepare_process (proc, doc, pfx, p, err) < 0)
 		return -1;
 	return prepare_terminal (proc, doc, pfx, o, s, err);
