@@ -11,10 +11,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cgroup-devices.h"
+#include "cgroup-mount.h"
 #include "container.h"
 #include "fs.h"
 #include "hooks.h"
 #include "log.h"
+#include "notify.h"
 #include "ocispec/runtime.h"
 #include "spawn.h"
 #include "state.h"
@@ -139,6 +142,53 @@ post_hook_state (const struct rt_container *c, const struct ct_rt_spec *spec, st
 	}
 }
 
+/* The container's cgroup: planned and saved in the state directory before
+   anything is made (a crash after the mkdir leaves what `delete -f` finds),
+   then made, limited and given its device rules while still empty.  A
+   non-root caller that asked for nothing goes on without one when the
+   hierarchy is not writable (runc's rootless rule); *cg is then empty. */
+static int
+setup_cgroup (int dirfd, const char *id, const struct ct_rt_spec *spec, struct rt_cgroup *cg, ct_error_t *err)
+{
+	const struct ct_rt_linux *l = spec->linux_;
+	const struct ct_rt_resources *res = l ? l->resources : NULL;
+	bool optional = geteuid () != 0 && res == NULL && (l == NULL || l->cgroups_path == NULL);
+
+	if (rt_cg_plan (cg, l ? l->cgroups_path : NULL, id, err) < 0 || rt_cg_save (cg, dirfd, err) < 0)
+		return -1;
+	if (rt_cg_create (cg, err) < 0) {
+		int e = ct_error_status (*err);
+		ct_error_t ignored = NULL;
+
+		if (!optional || (e != EACCES && e != EPERM && e != EROFS))
+			return -1;
+		ct_log_debug ("no cgroup for `%s`: %s", id, ct_error_string (*err));
+		ct_error_release (err);
+		if (rt_cg_destroy (cg, &ignored) < 0)
+			ct_error_release (&ignored);
+		rt_cg_release (cg);
+		unlinkat (dirfd, RT_STATE_CGROUP, 0);
+		return 0;
+	}
+	if (res != NULL && rt_cg_apply (cg, res, false, err) < 0)
+		return -1;
+	if (rt_cg_devices_apply (cg, res ? res->devices : NULL, res ? res->n_devices : 0, l ? l->devices : NULL,
+	                         l ? l->n_devices : 0, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Everything in the container's cgroup dies, then the cgroup goes. */
+static int
+remove_cgroup (struct rt_cgroup *cg, ct_error_t *err)
+{
+	if (cg->n == 0)
+		return 0;
+	if (rt_cg_kill (cg, SIGKILL, err) < 0 || rt_cg_destroy (cg, err) < 0)
+		return -1;
+	return 0;
+}
+
 /* Everything after the state directory exists; the caller removes it on
    failure.  Durable order: init.start and state "creating" right after
    clone, so a killed `create` leaves the pid for `delete -f` to kill. */
@@ -148,6 +198,8 @@ create_in (int dirfd, const char *id, const char *bundle, const struct rt_create
 {
 	struct rt_spawn_opts so = { 0 };
 	struct rt_spawn s;
+	struct rt_cgroup cg = { 0 };
+	struct rt_cg_mount cg_mount = { 0 };
 	cleanup_close int fifo = -1;
 	cleanup_free char *created = NULL;
 	struct timespec now;
@@ -176,8 +228,17 @@ create_in (int dirfd, const char *id, const char *bundle, const struct rt_create
 	so.detach = mode != RT_CREATE_FOREGROUND;
 	so.id = id;
 	so.console_socket = o->console_socket;
-	if (rt_spawn_prepare (spec, &so, &s, err) < 0)
+	if (rt_spawn_prepare (spec, &so, &s, err) < 0 || setup_cgroup (dirfd, id, spec, &cg, err) < 0)
 		goto out;
+	s.cg = cg.n > 0 ? &cg : NULL;
+	if (cg.n > 0) {
+		size_t i;
+
+		rt_cg_mount_plan (&cg, s.init.new_cgroupns, &cg_mount);
+		for (i = 0; i < s.init.n_mounts; i++)
+			if (s.init.mounts[i].cgroup)
+				s.init.mounts[i].cg_plan = &cg_mount;
+	}
 	if (rt_spawn_clone (&s, err) < 0)
 		goto out;
 	clock_gettime (CLOCK_REALTIME, &now);
@@ -199,6 +260,17 @@ create_in (int dirfd, const char *id, const char *bundle, const struct rt_create
 		goto out;
 	if (mode != RT_CREATE_CREATED)
 		run_post_hooks (spec, "poststart", "running", s.pid, &s.hook_state);
+	/* run -d with NOTIFY_SOCKET returns once the container said READY, as
+	   runc; the lock is not held meanwhile */
+	if (mode == RT_CREATE_DETACHED && s.notify_fd >= 0) {
+		int relayed;
+
+		flock (dirfd, LOCK_UN);
+		relayed = rt_notify_relay (s.notify_fd, s.notify_host, s.pid, err);
+		flock (dirfd, LOCK_EX);
+		if (relayed < 0)
+			goto out;
+	}
 	if (mode != RT_CREATE_FOREGROUND) {
 		s.pid = 0; /* it lives on; our reaper duty passes to the subreaper */
 		r = 0;
@@ -210,11 +282,24 @@ create_in (int dirfd, const char *id, const char *bundle, const struct rt_create
 	flock (dirfd, LOCK_EX);
 	if (r == 0)
 		ct_log_debug ("container `%s` exited with status %d", id, *status);
-	/* with --keep, `delete` runs them */
-	if (r == 0 && !o->keep)
+	/* with --keep, `delete` runs them and removes the cgroup */
+	if (r == 0 && !o->keep) {
+		if (remove_cgroup (&cg, err) < 0)
+			r = -1;
 		run_post_hooks (spec, "poststop", "stopped", 0, &s.hook_state);
+	}
 out:
 	rt_spawn_release (&s);
+	if (r < 0) {
+		ct_error_t ignored = NULL;
+		if (remove_cgroup (&cg, &ignored) < 0) {
+			cleanup_free char *msg = ct_error_string (ignored);
+			ct_log_warning ("`%s`: %s", id, msg);
+			ct_error_release (&ignored);
+		}
+	}
+	rt_cg_release (&cg);
+	rt_cg_mount_release (&cg_mount);
 	return r;
 }
 
@@ -292,6 +377,8 @@ compute_status (struct rt_container *c)
 	c->pid = pid;
 	if (strcmp (c->state->status, "creating") == 0)
 		c->status = "creating";
+	else if (c->cg.n > 0 && rt_cg_is_frozen (&c->cg))
+		c->status = "paused";
 	else if (exists_at (c->dirfd, RT_STATE_FIFO))
 		c->status = "created";
 	else
@@ -327,6 +414,14 @@ rt_container_load (const char *root, const char *id, int lock_op, bool partial_o
 		ct_error_release (&e);
 		c->start = 0;
 	}
+	if (rt_cg_load (&c->cg, c->dirfd, &e) < 0) {
+		if (ct_error_status (e) != ENOENT) {
+			cleanup_free char *msg = ct_error_string (e);
+			ct_log_warning ("`%s`: %s", id, msg);
+		}
+		ct_error_release (&e);
+		rt_cg_release (&c->cg);
+	}
 	compute_status (c);
 	return 0;
 }
@@ -336,6 +431,7 @@ rt_container_release (struct rt_container *c)
 {
 	free (c->id);
 	ct_rt_state_free (c->state);
+	rt_cg_release (&c->cg);
 	if (c->dirfd >= 0)
 		close (c->dirfd);
 	memset (c, 0, sizeof (*c));
@@ -355,6 +451,7 @@ int
 rt_container_start (struct rt_container *c, ct_error_t *err)
 {
 	cleanup_close int fd = -1;
+	cleanup_close int notify_fd = -1;
 	cleanup_rt_spec struct ct_rt_spec *spec = NULL;
 	char buf[PIPE_BUF + 1];
 	size_t got = 0;
@@ -367,6 +464,11 @@ rt_container_start (struct rt_container *c, ct_error_t *err)
 	if (strcmp (c->status, "created") != 0)
 		return ct_make_error (err, 0, "cannot start a container in the %s state", c->status);
 
+	/* NOTIFY_SOCKET: create mounted ROOT/ID/notify in the container; we
+	   listen on it before the process can start (runc's start) */
+	if (faccessat (c->dirfd, RT_NOTIFY_DIR, F_OK, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    rt_notify_bind (c->dirfd, &notify_fd, err) < 0)
+		return -1;
 	/* Non-blocking: if the init died meanwhile, a blocking open would wait
 	   for a writer forever.  Our open releases the init's blocking open. */
 	fd = openat (c->dirfd, RT_STATE_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -411,6 +513,10 @@ rt_container_start (struct rt_container *c, ct_error_t *err)
 		post_hook_state (c, spec, &st);
 		run_post_hooks (spec, "poststart", "running", c->pid, &st);
 	}
+	if (notify_fd >= 0) {
+		flock (c->dirfd, LOCK_UN);
+		return rt_notify_relay (notify_fd, getenv ("NOTIFY_SOCKET"), c->pid, err);
+	}
 	return 0;
 }
 
@@ -425,8 +531,11 @@ rt_container_exec (struct rt_container *c, const struct ct_rt_process *proc, con
 	*status = 0;
 	if (strcmp (c->status, "stopped") == 0)
 		return ct_make_error (err, 0, "cannot exec in a stopped container");
+	if (strcmp (c->status, "paused") == 0 && !o->ignore_paused)
+		return ct_make_error (err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
 	/* runc execs in created containers too: their namespaces are ready */
-	if (strcmp (c->status, "running") != 0 && strcmp (c->status, "created") != 0)
+	if (strcmp (c->status, "running") != 0 && strcmp (c->status, "created") != 0 &&
+	    strcmp (c->status, "paused") != 0)
 		return ct_make_error (err, 0, "cannot exec in a container in the %s state", c->status);
 
 	so.preserve_fds = o->preserve_fds;
@@ -438,11 +547,16 @@ rt_container_exec (struct rt_container *c, const struct ct_rt_process *proc, con
 		return -1;
 	if (rt_spawn_prepare_exec (proc, doc, pfx, c->pid, &so, &s, err) < 0)
 		goto out;
+	s.cg = c->cg.n > 0 ? &c->cg : NULL;
 	/* The namespaces we opened must be the init's, not a reused pid's. */
 	if (!init_alive (c->pid, c->start)) {
 		ct_make_error (err, 0, "cannot exec in a stopped container");
 		goto out;
 	}
+	/* --ignore-paused: the process is born frozen and gets nowhere until
+	   `resume`, which needs the lock. */
+	if (strcmp (c->status, "paused") == 0)
+		flock (c->dirfd, LOCK_UN);
 	if (rt_spawn_clone (&s, err) < 0 || rt_spawn_sync (&s, err) < 0)
 		goto out;
 	ct_log_debug ("exec in `%s`: pid %d", c->id, (int) s.pid);
@@ -496,6 +610,11 @@ rt_container_kill (struct rt_container *c, int sig, bool all, ct_error_t *err)
 {
 	if (strcmp (c->status, "stopped") == 0)
 		return ct_make_error (err, 0, "container not running");
+	if (all && c->cg.n > 0) {
+		if (rt_cg_kill (&c->cg, sig, err) < 0)
+			return ct_error_wrap (err, "kill `%s`", c->id);
+		return 0;
+	}
 	if (all) {
 		char path[64], ns[128], self[128];
 		ssize_t n, m;
@@ -520,6 +639,9 @@ rt_container_kill (struct rt_container *c, int sig, bool all, ct_error_t *err)
 			return ct_make_error (err, 0, "container not running");
 		return ct_make_error (err, errno, "send signal %d to pid %d", sig, (int) c->pid);
 	}
+	/* a frozen process dies only once thawed */
+	if (sig == SIGKILL && strcmp (c->status, "paused") == 0 && rt_cg_freeze (&c->cg, false, err) < 0)
+		return ct_error_wrap (err, "kill `%s`", c->id);
 	return 0;
 }
 
@@ -552,7 +674,8 @@ rt_container_delete (const char *root, struct rt_container *c, bool force, ct_er
 	/* runc: a created container is deleted by killing its init */
 	if (live && !early && !force)
 		return ct_make_error (err, 0, "cannot delete container %s that is not stopped: %s", c->id, c->status);
-	if (live && kill_and_wait (c, err) < 0)
+	/* everything in the cgroup first: a paused one is thawed to die */
+	if ((live && c->cg.n > 0 && rt_cg_kill (&c->cg, SIGKILL, err) < 0) || (live && kill_and_wait (c, err) < 0))
 		return ct_error_wrap (err, "delete `%s`", c->id);
 	/* runc: poststop after the container process is gone, before its
 	   state goes */
@@ -563,7 +686,51 @@ rt_container_delete (const char *root, struct rt_container *c, bool force, ct_er
 		post_hook_state (c, spec, &st);
 		run_post_hooks (spec, "poststop", "stopped", 0, &st);
 	}
+	/* A stopped container's leftovers (a shared pid namespace lets them
+	   outlive the init) die with it, as in runc. */
+	if (remove_cgroup (&c->cg, err) < 0)
+		return ct_error_wrap (err, "delete `%s`", c->id);
 	return rt_state_remove (root, c->id, err);
+}
+
+int
+rt_container_pause (struct rt_container *c, ct_error_t *err)
+{
+	if (strcmp (c->status, "running") != 0 && strcmp (c->status, "created") != 0)
+		return ct_make_error (err, 0, "container not running");
+	if (c->cg.n == 0)
+		return ct_make_error (err, 0, "cannot pause `%s`: it has no cgroup", c->id);
+	if (rt_cg_freeze (&c->cg, true, err) < 0)
+		return ct_error_wrap (err, "pause `%s`", c->id);
+	c->status = "paused";
+	return 0;
+}
+
+int
+rt_container_resume (struct rt_container *c, ct_error_t *err)
+{
+	if (strcmp (c->status, "paused") != 0)
+		return ct_make_error (err, 0, "container not paused");
+	if (rt_cg_freeze (&c->cg, false, err) < 0)
+		return ct_error_wrap (err, "resume `%s`", c->id);
+	compute_status (c);
+	return 0;
+}
+
+int
+rt_container_pids (struct rt_container *c, pid_t **pids, size_t *n, ct_error_t *err)
+{
+	*pids = NULL;
+	*n = 0;
+	/* runc: a stopped container lists what is left in its cgroup */
+	if (c->cg.n > 0)
+		return rt_cg_pids (&c->cg, pids, n, err);
+	if (c->pid <= 0)
+		return 0;
+	*pids = xmalloc (sizeof (pid_t));
+	(*pids)[0] = c->pid;
+	*n = 1;
+	return 0;
 }
 
 void

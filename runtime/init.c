@@ -49,6 +49,28 @@ step_oom (struct init_state *s, ct_error_t *err)
 	return 0;
 }
 
+/* First: nothing of the container may run before it is in its cgroup. */
+static int
+step_cgroup (struct init_state *s, ct_error_t *err)
+{
+	struct rt_sync_msg msg;
+	ssize_t n;
+
+	if (s->p->cgroup_wait) {
+		do
+			n = recv (s->p->sync_fd, &msg, sizeof (msg), 0);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return ct_make_error (err, errno, "wait to be placed in the cgroup");
+		/* The parent reports its own error: ours is only for the record. */
+		if (n != (ssize_t) sizeof (msg) || msg.type != RT_SYNC_CGROUP)
+			return ct_make_error (err, 0, "the runtime could not place the container in its cgroup");
+	}
+	if (s->p->new_cgroupns && unshare (CLONE_NEWCGROUP) < 0)
+		return ct_make_error (err, errno, "create the cgroup namespace");
+	return 0;
+}
+
 static int
 step_setns (struct init_state *s, ct_error_t *err)
 {
@@ -102,6 +124,11 @@ step_devices (struct init_state *s, ct_error_t *err)
 {
 	mode_t old = umask (0);
 	int r = rt_mount_default_devices (s->rootfd, err);
+	size_t i;
+
+	/* linux.devices after the defaults, so one may replace a default */
+	for (i = 0; r == 0 && i < s->p->n_devices; i++)
+		r = rt_mount_device (s->rootfd, &s->p->devices[i], err);
 	umask (old);
 	return r;
 }
@@ -184,6 +211,37 @@ step_console (struct init_state *s, ct_error_t *err)
 	r = rt_terminal_setup (p->console_fd, p->console_rows, p->console_cols, !p->exec, err);
 	p->console_fd = -1; /* closed by rt_terminal_setup, or CLOEXEC */
 	return r;
+}
+
+/* runc: after the console, before readonlyPaths turns /proc/sys
+   read-only; the container's /proc is mounted and ours by now. */
+static int
+step_sysctl (struct init_state *s, ct_error_t *err)
+{
+	return rt_attrs_apply_sysctl (s->rootfd, &s->p->attrs, err);
+}
+
+/* As root still: a real-time policy or a raised priority needs
+   CAP_SYS_NICE / CAP_SYS_ADMIN, which the capabilities step may drop. */
+static int
+step_sched (struct init_state *s, ct_error_t *err)
+{
+	if (rt_attrs_apply_sched (&s->p->attrs, err) < 0)
+		return -1;
+	return rt_attrs_apply_ioprio (&s->p->attrs, err);
+}
+
+static int
+step_personality (struct init_state *s, ct_error_t *err)
+{
+	return rt_attrs_apply_personality (&s->p->attrs, err);
+}
+
+/* execCPUAffinity.final: just before execve, in the container's cgroup */
+static int
+step_cpu_final (struct init_state *s, ct_error_t *err)
+{
+	return rt_attrs_apply_cpu_final (&s->p->attrs, err);
 }
 
 static int
@@ -437,6 +495,7 @@ static const struct init_step {
 	int when;
 } steps[] = {
 	/* host /proc is still ours here */
+	{ "cgroup", step_cgroup, STEP_BOTH },
 	{ "oom_score_adj", step_oom, STEP_BOTH },
 	{ "join namespaces", step_setns, STEP_BOTH },
 	{ "prepare rootfs", step_prepare_root, STEP_INIT },
@@ -451,6 +510,7 @@ static const struct init_step {
 	{ "pivot_root", step_pivot_root, STEP_INIT },
 	/* exec: in the container's root since "enter root" */
 	{ "console", step_console, STEP_BOTH },
+	{ "sysctl", step_sysctl, STEP_INIT },
 	/* masked/readonly paths name container paths: after the pivot */
 	{ "paths", step_paths, STEP_INIT },
 	{ "finalize rootfs", step_finalize_root, STEP_INIT },
@@ -459,16 +519,19 @@ static const struct init_step {
 	{ "rlimits", step_rlimits, STEP_BOTH },
 	{ "close fds", step_close_fds, STEP_BOTH },
 	{ "keyring", step_keyring, STEP_BOTH },
+	{ "scheduler", step_sched, STEP_BOTH },
 	{ "credentials", step_credentials, STEP_BOTH },
 	{ "cwd", step_cwd, STEP_BOTH },
 	{ "capabilities", step_caps, STEP_BOTH },
 	{ "no_new_privs", step_nnp, STEP_BOTH },
+	{ "personality", step_personality, STEP_BOTH },
 	/* the lookup sees the container's root and the user's permissions */
 	{ "exec", step_lookup, STEP_BOTH },
 	/* blocks until `start`: nothing that can fail for config reasons after */
 	{ "wait start", step_wait_start, STEP_INIT },
 	{ "hooks", step_start_hooks, STEP_INIT },
 	{ "wait start", step_started, STEP_INIT },
+	{ "cpu affinity", step_cpu_final, STEP_BOTH },
 	{ "exec", step_exec, STEP_BOTH },
 };
 

@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "attrs.h"
 #include "hooks.h"
 #include "mounts.h"
 
@@ -41,6 +42,10 @@ struct rt_init {
 	struct rt_ns_join *joins;
 	size_t n_joins;
 	bool new_uts;
+	/* wait for RT_SYNC_CGROUP first (sync.h); new_cgroupns is unshared
+	   after it, not given to clone(), so its root is the container's cgroup */
+	bool cgroup_wait;
+	bool new_cgroupns;
 
 	/* file system */
 	char *rootfs; /* absolute host path */
@@ -50,6 +55,8 @@ struct rt_init {
 	bool no_pivot;
 	struct rt_mount *mounts;
 	size_t n_mounts;
+	struct rt_device *devices; /* linux.devices, after the default ones */
+	size_t n_devices;
 	char **masked_paths;   /* NULL-terminated */
 	char **readonly_paths; /* NULL-terminated */
 
@@ -78,6 +85,8 @@ struct rt_init {
 	bool has_umask;
 	mode_t umask;
 	sigset_t sigmask; /* the mask to restore just before execve() */
+	/* scheduler, ioPriority, execCPUAffinity.final, personality, sysctl */
+	struct rt_attrs attrs;
 
 	/* process.terminal: a pty whose master goes to console_fd (connected
 	   to --console-socket by the parent, O_CLOEXEC); the init also binds

@@ -15,13 +15,24 @@ libruntime_a_SOURCES = \
 	%reldir%/cmd/delete.c \
 	%reldir%/cmd/list.c \
 	%reldir%/cmd/exec.c \
+	%reldir%/cmd/ps.c \
+	%reldir%/cmd/pause.c \
+	%reldir%/cmd/events.c \
+	%reldir%/cmd/update.c \
 	%reldir%/container.c %reldir%/container.h \
 	%reldir%/cmd/features.c \
+	%reldir%/attrs.c %reldir%/attrs.h \
 	%reldir%/caps.c %reldir%/caps.h \
+	%reldir%/cgroups.c %reldir%/cgroups.h \
+	%reldir%/cgroup-resources.c \
+	%reldir%/cgroup-devices.c %reldir%/cgroup-devices.h \
+	%reldir%/cgroup-stats.c %reldir%/cgroup-stats.h \
+	%reldir%/cgroup-mount.c %reldir%/cgroup-mount.h \
 	%reldir%/hooks.c %reldir%/hooks.h \
 	%reldir%/init.c %reldir%/init.h \
 	%reldir%/mounts.c %reldir%/mounts.h \
 	%reldir%/namespaces.c %reldir%/namespaces.h \
+	%reldir%/notify.c %reldir%/notify.h \
 	%reldir%/spawn.c %reldir%/spawn.h \
 	%reldir%/state.c %reldir%/state.h \
 	%reldir%/sync.h \

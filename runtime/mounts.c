@@ -230,9 +230,12 @@ rt_mount_do (int rootfd, const struct rt_mount *m, ct_error_t *err)
 			if (mount (NULL, target, NULL, MS_BIND | MS_REMOUNT | m->flags, NULL) < 0)
 				return ct_make_error (err, errno, "remount `%s`", m->dest);
 		}
+	} else if (m->cgroup && m->cg_plan != NULL) {
+		if (rt_cg_mount_do (rootfd, m->dest, m->cg_plan, m->flags, err) < 0)
+			return -1;
 	} else if (m->cgroup) {
-		/* No cgroup manager yet: an empty read-only tmpfs rather than the
-		   host hierarchies (which would expose the host's tree). */
+		/* No cgroup (a rootless container without one): an empty
+		   read-only tmpfs rather than the host's tree. */
 		if (mount ("cgroup", target, "tmpfs", m->flags, "mode=755") < 0)
 			return ct_make_error (err, errno, "mount `cgroup` on `%s`", m->dest);
 	} else {
@@ -289,6 +292,49 @@ rt_mount_default_devices (int rootfd, ct_error_t *err)
 	for (i = 0; i < CT_ARRAY_SIZE (default_symlinks); i++)
 		if (symlinkat (default_symlinks[i][1], dev, default_symlinks[i][0]) < 0 && errno != EEXIST)
 			return ct_make_error (err, errno, "symlink `/dev/%s`", default_symlinks[i][0]);
+	return 0;
+}
+
+int
+rt_mount_device (int rootfd, const struct rt_device *d, ct_error_t *err)
+{
+	cleanup_close int dir = -1;
+	cleanup_close int fd = -1;
+	struct stat st;
+	char target[64];
+
+	dir = ct_fs_mkdir_p_beneath (rootfd, d->dir, 0755, err);
+	if (dir < 0)
+		return ct_error_wrap (err, "create device `%s`", d->path);
+	/* A node there (a default device, one from the image) is replaced;
+	   anything else does not match the request (config-linux.md). */
+	if (fstatat (dir, d->base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!S_ISCHR (st.st_mode) && !S_ISBLK (st.st_mode) && !S_ISFIFO (st.st_mode))
+			return ct_make_error (err, EEXIST, "create device `%s`: it exists and is not a device",
+			                      d->path);
+		if (unlinkat (dir, d->base, 0) < 0)
+			return ct_make_error (err, errno, "remove `%s`", d->path);
+	} else if (errno != ENOENT)
+		return ct_make_error (err, errno, "stat `%s`", d->path);
+	if (mknodat (dir, d->base, d->mode, d->dev) == 0) {
+		if (fchownat (dir, d->base, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return ct_make_error (err, errno, "chown `%s` to %u:%u", d->path, (unsigned) d->uid,
+			                      (unsigned) d->gid);
+		return 0;
+	}
+	if (errno != EPERM)
+		return ct_make_error (err, errno, "mknod `%s`", d->path);
+	/* Not permitted (a user namespace): bind the host's node, as runc. */
+	fd = openat (dir, d->base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ct_make_error (err, errno, "create the mount point `%s`", d->path);
+	close (fd);
+	fd = openat (dir, d->base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ct_make_error (err, errno, "open `%s`", d->path);
+	fd_path (target, sizeof (target), fd);
+	if (mount (d->path, target, NULL, MS_BIND, NULL) < 0)
+		return ct_make_error (err, errno, "bind mount the host's `%s`", d->path);
 	return 0;
 }
 

@@ -7,7 +7,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
+#include "cgroup-mount.h"
 #include "error.h"
 
 struct rt_mount {
@@ -20,7 +22,21 @@ struct rt_mount {
 	bool bind;
 	bool rec;        /* rbind */
 	bool src_is_dir; /* binds: create a dir (else a file) at dest */
-	bool cgroup;     /* emulated: a read-only tmpfs (no cgroups yet) */
+	bool cgroup;     /* type cgroup/cgroup2: the container's cgroups (cgroup-mount.h) */
+	/* what a cgroup mount shows, set by the parent once the container's
+	   cgroup exists (borrowed); NULL: an empty tmpfs, nothing of the host */
+	const struct rt_cg_mount *cg_plan;
+};
+
+/* linux.devices[i], prepared by the parent (spawn.c) */
+struct rt_device {
+	char *path;  /* absolute, under /dev, no `..` */
+	char *dir;   /* its directory ("/dev/x") */
+	char *base;  /* its last component */
+	mode_t mode; /* S_IFCHR|S_IFBLK|S_IFIFO | permissions */
+	dev_t dev;
+	uid_t uid;
+	gid_t gid;
 };
 
 /* Parse mount options into m->flags, m->propagation, m->bind/rec and m->data
@@ -43,6 +59,12 @@ int rt_mount_do (int rootfd, const struct rt_mount *m, ct_error_t *err);
 
 /* Create the default devices and /dev symlinks under rootfd. */
 int rt_mount_default_devices (int rootfd, ct_error_t *err);
+
+/* Create d under rootfd, after the default devices: mknod (an existing
+   device node or fifo there is replaced, anything else is an error), or,
+   when mknod is not permitted, bind mount the host's node at d->path
+   (runc).  Call with umask 0. */
+int rt_mount_device (int rootfd, const struct rt_device *d, ct_error_t *err);
 
 /* After pivot_root: mask (bind /dev/null, or ro tmpfs on dirs) and make
    read-only the given absolute paths.  Missing paths are skipped. */

@@ -4,12 +4,9 @@
 
 #include "namespaces.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
-/* user and time need id maps and clock offsets written between clone and
-   exec; they come with the create/start lifecycle. */
+/* user needs id maps written between clone and exec (another issue).
+   time: a new one is unshared by the parent around clone (spawn.c), as
+   clone() cannot take CLONE_NEWTIME; a joined one is setns'd by the init. */
 const struct rt_ns_kind rt_ns_kinds[] = {
 	{ "pid", "pid", CLONE_NEWPID, true },
 	{ "network", "net", CLONE_NEWNET, true },
@@ -18,7 +15,7 @@ const struct rt_ns_kind rt_ns_kinds[] = {
 	{ "uts", "uts", CLONE_NEWUTS, true },
 	{ "cgroup", "cgroup", CLONE_NEWCGROUP, true },
 	{ "user", "user", CLONE_NEWUSER, false },
-	{ "time", "time", CLONE_NEWTIME, false },
+	{ "time", "time", CLONE_NEWTIME, true },
 	{ NULL, NULL, 0, false },
 };
 

@@ -2,7 +2,12 @@
 #ifndef RT_NAMESPACES_H
 #define RT_NAMESPACES_H
 
+#include <sched.h>
 #include <stdbool.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 
 struct rt_ns_kind {
 	const char *name; /* runtime-spec `linux.namespaces[].type` */

@@ -3,15 +3,21 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <time.h>
 
+#include "attrs.h"
 #include "caps.h"
 #include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
+#include "notify.h"
 #include "spawn.h"
 #include "strv.h"
 #include "sync.h"
@@ -65,12 +71,6 @@ check_process (const struct ct_rt_process *p, const char *doc, const char *pfx, 
 		field = "apparmorProfile";
 	else if (p->selinux_label != NULL)
 		field = "selinuxLabel";
-	else if (p->scheduler != NULL)
-		field = "scheduler";
-	else if (p->io_priority != NULL)
-		field = "ioPriority";
-	else if (p->exec_cpu_affinity != NULL)
-		field = "execCPUAffinity";
 	if (field != NULL)
 		return ct_make_error (err, 0, "%s: `%s%s`: not supported yet", doc, pfx, field);
 	return 0;
@@ -99,26 +99,16 @@ rt_spawn_check_supported (const struct ct_rt_spec *spec, ct_error_t *err)
 	}
 	if (l->n_uid_mappings || l->n_gid_mappings)
 		return UNSUPPORTED ("linux.uidMappings");
-	if (l->time_offsets != NULL)
-		return UNSUPPORTED ("linux.timeOffsets");
-	if (l->n_devices)
-		return UNSUPPORTED ("linux.devices");
 	if (l->n_net_devices)
 		return UNSUPPORTED ("linux.netDevices");
 	if (l->seccomp != NULL)
 		return UNSUPPORTED ("linux.seccomp");
-	if (l->sysctl.n)
-		return UNSUPPORTED ("linux.sysctl");
 	if (l->mount_label != NULL)
 		return UNSUPPORTED ("linux.mountLabel");
 	if (l->intel_rdt != NULL)
 		return UNSUPPORTED ("linux.intelRdt");
-	if (l->personality != NULL)
-		return UNSUPPORTED ("linux.personality");
 	if (l->memory_policy != NULL)
 		return UNSUPPORTED ("linux.memoryPolicy");
-	if (l->resources != NULL || l->cgroups_path != NULL)
-		ct_log_warning ("linux.resources: cgroups not implemented yet, resources not applied");
 	return 0;
 }
 
@@ -161,6 +151,48 @@ prepare_mounts (const struct ct_rt_spec *spec, const char *bundle, struct rt_ini
 	return 0;
 }
 
+/* linux.devices: the nodes the init creates after the default ones.
+   validate.c checked the paths are absolute and the numbers present. */
+static int
+prepare_devices (const struct ct_rt_linux *l, struct rt_init *p, ct_error_t *err)
+{
+	size_t i;
+
+	p->devices = xcalloc (l && l->n_devices ? l->n_devices : 1, sizeof (struct rt_device));
+	for (i = 0; l && i < l->n_devices; i++) {
+		const struct ct_rt_device *sd = &l->devices[i];
+		struct rt_device *d = &p->devices[i];
+		char *slash;
+		mode_t type;
+
+		if (strcmp (sd->type, "c") == 0 || strcmp (sd->type, "u") == 0)
+			type = S_IFCHR;
+		else if (strcmp (sd->type, "b") == 0)
+			type = S_IFBLK;
+		else if (strcmp (sd->type, "p") == 0)
+			type = S_IFIFO;
+		else
+			return ct_make_error (err, 0, "config.json: `linux.devices[%zu].type`: unknown type `%s`", i,
+			                      sd->type);
+		if ((sd->major_present && (sd->major < 0 || sd->major > UINT32_MAX)) ||
+		    (sd->minor_present && (sd->minor < 0 || sd->minor > UINT32_MAX)))
+			return ct_make_error (err, 0, "config.json: `linux.devices[%zu]`: major or minor out of range",
+			                      i);
+		p->n_devices++;
+		d->path = xstrdup (sd->path);
+		d->dir = xstrdup (sd->path);
+		slash = strrchr (d->dir, '/');
+		d->base = xstrdup (slash + 1);
+		slash[slash == d->dir ? 1 : 0] = '\0';
+		/* runc: 0666 when fileMode is absent */
+		d->mode = type | (sd->file_mode_present ? (mode_t) sd->file_mode & 07777 : 0666);
+		d->dev = type == S_IFIFO ? 0 : makedev ((unsigned) sd->major, (unsigned) sd->minor);
+		d->uid = sd->uid_present ? sd->uid : 0;
+		d->gid = sd->gid_present ? sd->gid : 0;
+	}
+	return 0;
+}
+
 static int
 prepare_namespaces (const struct ct_rt_spec *spec, struct rt_spawn *s, ct_error_t *err)
 {
@@ -178,6 +210,15 @@ prepare_namespaces (const struct ct_rt_spec *spec, struct rt_spawn *s, ct_error_
 			have_mount = true;
 		if (k->flag == CLONE_NEWUTS && ns->path == NULL)
 			s->init.new_uts = true;
+		/* unshared by the init once it is in its cgroup (sync.h) */
+		if (k->flag == CLONE_NEWCGROUP && ns->path == NULL) {
+			s->init.new_cgroupns = true;
+			continue;
+		}
+		if (k->flag == CLONE_NEWTIME && ns->path == NULL) {
+			s->new_timens = true;
+			continue;
+		}
 		if (ns->path == NULL) {
 			s->clone_flags |= k->flag;
 			continue;
@@ -204,6 +245,23 @@ prepare_namespaces (const struct ct_rt_spec *spec, struct rt_spawn *s, ct_error_
 	}
 	if (!have_mount)
 		return ct_make_error (err, 0, "config.json: `linux.namespaces`: a mount namespace is required");
+	if (l != NULL && l->time_offsets != NULL) {
+		const struct ct_rt_time_offset *mono = l->time_offsets->monotonic;
+		const struct ct_rt_time_offset *boot = l->time_offsets->boottime;
+
+		/* only a namespace no process has entered takes offsets */
+		if (!s->new_timens)
+			return ct_make_error (
+			        err, 0,
+			        "config.json: `linux.timeOffsets`: needs a new time namespace, not a joined one");
+		if ((mono && mono->nanosecs >= 1000000000U) || (boot && boot->nanosecs >= 1000000000U))
+			return ct_make_error (err, 0,
+			                      "config.json: `linux.timeOffsets`: nanosecs must be below 1000000000");
+		/* clock ids, which every kernel with time namespaces reads */
+		xasprintf (&s->timens_offsets, "%d %lld %u\n%d %lld %u\n", CLOCK_MONOTONIC,
+		           mono ? (long long) mono->secs : 0LL, mono ? mono->nanosecs : 0U, CLOCK_BOOTTIME,
+		           boot ? (long long) boot->secs : 0LL, boot ? boot->nanosecs : 0U);
+	}
 	if ((spec->hostname || spec->domainname) && !s->init.new_uts)
 		return ct_make_error (err, 0, "config.json: `hostname`: needs a new uts namespace");
 	return 0;
@@ -364,6 +422,7 @@ spawn_init (struct rt_spawn *s, const struct rt_spawn_opts *o)
 	s->pidns_fd = -1;
 	s->sync_fd = -1;
 	s->tty_sock = -1;
+	s->notify_fd = -1;
 	p->sync_fd = -1;
 	p->fifo_fd = -1;
 	p->hook_state_fd = -1;
@@ -373,14 +432,102 @@ spawn_init (struct rt_spawn *s, const struct rt_spawn_opts *o)
 	p->detach = o->detach;
 }
 
+/* Socket activation (runc, go-systemd's activation.Files): when
+   LISTEN_PID is our pid, the LISTEN_FDS fds from 3 on are the container's
+   too, before the --preserve-fds ones.  Their number, or 0. */
+static int
+listen_fds (void)
+{
+	const char *pid = getenv ("LISTEN_PID");
+	const char *fds = getenv ("LISTEN_FDS");
+	char *end;
+	long v;
+
+	if (pid == NULL || fds == NULL)
+		return 0;
+	errno = 0;
+	v = strtol (pid, &end, 10);
+	if (errno != 0 || *end != '\0' || end == pid || v != (long) getpid ())
+		return 0;
+	v = strtol (fds, &end, 10);
+	if (errno != 0 || *end != '\0' || end == fds || v <= 0 || v > 1024)
+		return 0;
+	return (int) v;
+}
+
+/* The container's env gets LISTEN_FDS=N and LISTEN_PID=1, appended (runc). */
+static void
+append_listen_env (struct rt_init *p, int n)
+{
+	size_t len = ct_strv_len (p->envp);
+	char **env = xcalloc (len + 3, sizeof (char *));
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		env[i] = p->envp[i];
+	xasprintf (&env[len], "LISTEN_FDS=%d", n);
+	env[len + 1] = xstrdup ("LISTEN_PID=1");
+	free (p->envp);
+	p->envp = env;
+	/* path_env pointed into a string we kept: still valid */
+}
+
+/* NOTIFY_SOCKET for run and create (runc's setupSpec): ROOT/ID/notify
+   bound read-only on /run/notify, NOTIFY_SOCKET=/run/notify/notify.sock in
+   the env; run binds the socket now, before the container can send. */
+static int
+prepare_notify (const struct rt_spawn_opts *o, struct rt_spawn *s, ct_error_t *err)
+{
+	struct rt_init *p = &s->init;
+	const char *host = getenv ("NOTIFY_SOCKET");
+	const char *const opts[] = { "bind", "nosuid", "noexec", "nodev", "ro" };
+	struct rt_mount *m;
+	char dir[PATH_MAX];
+	size_t len;
+	char **env;
+
+	if (host == NULL || o->state_fd < 0)
+		return 0;
+	if (mkdirat (o->state_fd, RT_NOTIFY_DIR, 0755) < 0 && errno != EEXIST)
+		return ct_make_error (err, errno, "create the notify socket directory");
+	if (rt_notify_path (o->state_fd, false, dir, sizeof (dir), err) < 0)
+		return -1;
+	p->mounts = xrealloc (p->mounts, (p->n_mounts + 1) * sizeof (struct rt_mount));
+	m = &p->mounts[p->n_mounts];
+	memset (m, 0, sizeof (*m));
+	p->n_mounts++;
+	m->source = xstrdup (dir);
+	m->dest = xstrdup (RT_NOTIFY_IN_CONTAINER);
+	m->type = xstrdup ("bind");
+	if (rt_mount_parse_options ((char *const *) opts, CT_ARRAY_SIZE (opts), m, err) < 0)
+		return ct_error_wrap (err, "NOTIFY_SOCKET");
+	m->bind = true;
+	m->src_is_dir = true;
+	len = ct_strv_len (p->envp);
+	env = xcalloc (len + 2, sizeof (char *));
+	memcpy (env, p->envp, len * sizeof (char *));
+	xasprintf (&env[len], "NOTIFY_SOCKET=%s/%s", RT_NOTIFY_IN_CONTAINER, RT_NOTIFY_SOCK);
+	free (p->envp);
+	p->envp = env;
+	s->notify_host = xstrdup (host);
+	if (o->fifo_fd >= 0)
+		return 0; /* create: `start` binds it */
+	return rt_notify_bind (o->state_fd, &s->notify_fd, err);
+}
+
 int
-rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, struct rt_spawn *s, ct_error_t *err)
+rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o_in, struct rt_spawn *s, ct_error_t *err)
 {
 	struct rt_init *p = &s->init;
 	const struct ct_rt_linux *l = spec->linux_;
 	cleanup_free char *root = NULL;
+	struct rt_spawn_opts opts = *o_in;
+	const struct rt_spawn_opts *o = &opts;
+	int n_listen = listen_fds ();
 	size_t i;
 
+	/* the listen fds come first, then --preserve-fds: one range from 3 */
+	opts.preserve_fds += n_listen;
 	spawn_init (s, o);
 	if (prepare_hooks (spec, o, s, err) < 0)
 		return -1;
@@ -417,8 +564,14 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o, 
 			p->root_propagation = MS_SLAVE | MS_REC;
 	}
 	if (prepare_namespaces (spec, s, err) < 0 || prepare_mounts (spec, o->bundle, p, err) < 0 ||
-	    prepare_process (spec->process, "config.json", "process.", p, err) < 0 ||
+	    prepare_devices (l, p, err) < 0 || prepare_process (spec->process, "config.json", "process.", p, err) < 0 ||
+	    rt_attrs_prepare_process (spec->process, "config.json", "process.", false, &p->attrs, err) < 0 ||
+	    rt_attrs_prepare_linux (l, &p->attrs, err) < 0 ||
 	    prepare_terminal (spec->process, "config.json", "process.", o, s, err) < 0)
+		return -1;
+	if (n_listen > 0)
+		append_listen_env (p, n_listen);
+	if (prepare_notify (o, s, err) < 0)
 		return -1;
 	if (spec->hostname)
 		p->hostname = xstrdup (spec->hostname);
@@ -488,8 +641,8 @@ rt_spawn_prepare_exec (const struct ct_rt_process *proc, const char *doc, const 
 	if (check_process (proc, doc, pfx, err) < 0)
 		return -1;
 	/* Two passes, the mount namespace in the second: joining it makes its
-	   root ours, the others do not care.  user and time are refused by
-	   create (not supported), so never to join. */
+	   root ours, the others do not care.  user is refused by create (not
+	   supported), so never to join; time is joined by the child. */
 	for (pass = 0; pass < 2; pass++)
 		for (k = rt_ns_kinds; k->name != NULL; k++) {
 			int fd;
@@ -509,15 +662,50 @@ rt_spawn_prepare_exec (const struct ct_rt_process *proc, const char *doc, const 
 			p->joins[p->n_joins].fd = fd;
 			p->n_joins++;
 		}
-	if (prepare_process (proc, doc, pfx, p, err) < 0)
+	if (prepare_process (proc, doc, pfx, p, err) < 0 ||
+	    rt_attrs_prepare_process (proc, doc, pfx, true, &p->attrs, err) < 0 ||
+	    rt_attrs_prepare_exec_personality (init_pid, &p->attrs, err) < 0)
 		return -1;
 	return prepare_terminal (proc, doc, pfx, o, s, err);
+}
+
+/* Make our children's time namespace a new one with s->timens_offsets;
+ *own gets an fd of our own to come back to. */
+static int
+enter_new_timens (struct rt_spawn *s, int *own, ct_error_t *err)
+{
+	cleanup_close int raw = open ("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+	cleanup_close int fd = -1;
+	size_t len;
+
+	if (raw < 0)
+		return ct_make_error (err, errno, "open `/proc/self/ns/time`");
+	/* Above the --preserve-fds range: the child closes it, but must not
+	   find it in place of a preserved fd. */
+	*own = fcntl (raw, F_DUPFD_CLOEXEC, 3 + s->init.preserve_fds);
+	if (*own < 0)
+		return ct_make_error (err, errno, "place the time namespace fd");
+	if (unshare (CLONE_NEWTIME) < 0)
+		return ct_make_error (err, errno, "create the time namespace");
+	if (s->timens_offsets == NULL)
+		return 0;
+	len = strlen (s->timens_offsets);
+	fd = open ("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write (fd, s->timens_offsets, len) != (ssize_t) len) {
+		int e = errno;
+		if (setns (*own, CLONE_NEWTIME) < 0)
+			ct_log_warning ("cannot return to our own time namespace: errno %d", errno);
+		return ct_make_error (err, e, "config.json: `linux.timeOffsets`: write the offsets");
+	}
+	return 0;
 }
 
 int
 rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 {
 	cleanup_close int own_pidns = -1;
+	cleanup_close int own_timens = -1;
+	int timens_errno;
 	int sv[2];
 	int child_fd;
 	int clone_errno;
@@ -535,6 +723,7 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 	if (sigprocmask (SIG_BLOCK, &s->blocked, &s->init.sigmask) < 0)
 		return ct_make_error (err, errno, "block signals");
 
+	s->init.cgroup_wait = s->cg != NULL;
 	if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return ct_make_error (err, errno, "create the sync socket");
 	s->sync_fd = sv[0];
@@ -556,12 +745,31 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 		}
 	}
 
+	/* A new time namespace: unshare(CLONE_NEWTIME) only changes the
+	   namespace our *children* get, and its offsets can be written until
+	   a process enters it; the clone below is that process.  Right after
+	   it we setns() back to our own, which resets our children's too, so
+	   hooks and later children stay in the runtime's time namespace. */
+	if (s->new_timens && enter_new_timens (s, &own_timens, err) < 0) {
+		close (child_fd);
+		if (own_pidns >= 0 && setns (own_pidns, CLONE_NEWPID) < 0)
+			ct_log_warning ("cannot return to our own pid namespace: errno %d", errno);
+		return -1;
+	}
+
 	/* Raw clone without CLONE_VM behaves like fork(): the child runs on a
 	   copy of our stack, and is pid 1 when CLONE_NEWPID is set. */
 	pid = syscall (SYS_clone, (unsigned long) s->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	clone_errno = errno;
 	if (pid != 0 && own_pidns >= 0 && setns (own_pidns, CLONE_NEWPID) < 0)
 		ct_log_warning ("cannot return to our own pid namespace: errno %d", errno);
+	if (pid != 0 && own_timens >= 0 && setns (own_timens, CLONE_NEWTIME) < 0) {
+		timens_errno = errno;
+		if (pid > 0)
+			s->pid = (pid_t) pid; /* rt_spawn_release() kills and reaps it */
+		close (child_fd);
+		return ct_make_error (err, timens_errno, "return to our own time namespace");
+	}
 	if (pid < 0) {
 		close (child_fd);
 		return ct_make_error (err, clone_errno, "clone the container process");
@@ -572,11 +780,29 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 			close (s->tty_sock); /* it may sit in the --preserve-fds range */
 		if (own_pidns >= 0)
 			close (own_pidns); /* it may sit in the --preserve-fds range */
+		if (own_timens >= 0)
+			close (own_timens); /* it may sit in the --preserve-fds range */
 		rt_init_child (&s->init);
 	}
 	s->pid = (pid_t) pid;
 	close (child_fd);
 	s->init.sync_fd = -1;
+	/* execCPUAffinity.initial: before the child enters the container's
+	   cgroup (config.md); on failure rt_spawn_release() reaps it. */
+	if (s->init.attrs.has_cpu_initial &&
+	    sched_setaffinity (s->pid, sizeof (s->init.attrs.cpu_initial), &s->init.attrs.cpu_initial) < 0)
+		return ct_make_error (err, errno, "set the initial cpu affinity");
+	if (s->cg != NULL) {
+		struct rt_sync_msg msg;
+
+		/* On failure rt_spawn_release() kills and reaps the child. */
+		if (rt_cg_enter (s->cg, s->pid, err) < 0)
+			return -1;
+		memset (&msg, 0, sizeof (msg));
+		msg.type = RT_SYNC_CGROUP;
+		if (send (s->sync_fd, &msg, sizeof (msg), MSG_NOSIGNAL) != (ssize_t) sizeof (msg))
+			return ct_make_error (err, errno, "tell the container init its cgroup is ready");
+	}
 	/* only the child talks to the console socket */
 	if (s->init.console_fd >= 0) {
 		close (s->init.console_fd);
@@ -665,6 +891,9 @@ rt_spawn_sync (struct rt_spawn *s, ct_error_t *err)
 int
 rt_spawn_wait (struct rt_spawn *s, int *status, ct_error_t *err)
 {
+	/* runc: the READY of NOTIFY_SOCKET first, then the wait */
+	if (rt_notify_relay (s->notify_fd, s->notify_host, s->pid, err) < 0)
+		return -1;
 	if (s->tty_sock >= 0) {
 		cleanup_close int master = rt_terminal_recv_fd (s->tty_sock, err);
 
@@ -719,6 +948,13 @@ rt_spawn_release (struct rt_spawn *s)
 	if (s->pidns_fd >= 0)
 		close (s->pidns_fd);
 	s->sync_fd = s->pidns_fd = -1;
+	free (s->timens_offsets);
+	s->timens_offsets = NULL;
+	if (s->notify_fd >= 0)
+		close (s->notify_fd);
+	s->notify_fd = -1;
+	free (s->notify_host);
+	s->notify_host = NULL;
 	rt_hook_list_release (&s->prestart);
 	rt_hook_list_release (&s->create_runtime);
 	rt_init_release (p);
@@ -745,6 +981,13 @@ rt_init_release (struct rt_init *p)
 	free (p->cwd);
 	free (p->groups);
 	free (p->rlimits);
+	for (i = 0; i < p->n_devices; i++) {
+		free (p->devices[i].path);
+		free (p->devices[i].dir);
+		free (p->devices[i].base);
+	}
+	free (p->devices);
+	rt_attrs_release (&p->attrs);
 	if (p->sync_fd >= 0)
 		close (p->sync_fd);
 	if (p->fifo_fd >= 0)

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "cgroups.h"
 #include "init.h"
 #include "ocispec/runtime.h"
 
@@ -27,22 +28,35 @@ struct rt_spawn_opts {
 struct rt_spawn {
 	struct rt_init init;
 	int clone_flags; /* CLONE_NEW* to create */
-	int pidns_fd;    /* pid namespace to join (the parent joins it), or -1 */
-	int sync_fd;     /* parent's end, or -1 */
+	/* a new time namespace: clone() cannot create one (CLONE_NEWTIME is in
+	   its exit-signal bits), so rt_spawn_clone unshares it in the parent
+	   just for the child; timens_offsets is what it writes to
+	   /proc/self/timens_offsets first, or NULL */
+	bool new_timens;
+	char *timens_offsets;
+	int pidns_fd; /* pid namespace to join (the parent joins it), or -1 */
+	int sync_fd;  /* parent's end, or -1 */
 	/* foreground terminal: our end of the pair the child sends the pty
 	   master on (rt_spawn_wait proxies it), or -1 */
 	int tty_sock;
+	/* NOTIFY_SOCKET (runc's notify_socket.go): our socket ROOT/ID/notify/
+	   notify.sock, bound for `run` (rt_notify_bind for `start`), or
+	   -1; notify_host is the caller's NOTIFY_SOCKET, or NULL */
+	int notify_fd;
+	char *notify_host;
 	pid_t pid;        /* the init process, or 0 */
 	sigset_t blocked; /* forwarded signals + SIGCHLD, blocked by rt_spawn_start */
 	/* run by rt_spawn_sync when the child asks (RT_SYNC_HOOKS) */
 	struct rt_hook_list prestart, create_runtime;
+	/* the container's cgroup, entered by the init right after clone (sync.h),
+	   or NULL; borrowed */
+	const struct rt_cgroup *cg;
 	/* the state hooks receive; strings borrowed from the spec and opts */
 	struct ct_rt_state hook_state;
 };
 
 /* Reject what this version does not implement, naming the field:
-   "config.json: `linux.seccomp`: not supported yet".  Logs a warning for
-   linux.resources (cgroups come later). */
+   "config.json: `linux.seccomp`: not supported yet". */
 int rt_spawn_check_supported (const struct ct_rt_spec *spec, ct_error_t *err);
 
 /* Build the plan.  On failure s holds what was allocated so far:

@@ -3,6 +3,8 @@
      init.start  the init's start time (field 22 of /proc/PID/stat), so a
                  reused pid is never mistaken for the container
      exec.fifo   from create until start (the init blocks opening it)
+     config.json the config as create saw it (exec, update, hooks)
+     cgroup      where its cgroup is, saved before it is made
    Every command that reads or changes ROOT/ID holds flock() on the
    directory's fd: concurrent calls on one container are serialised. */
 #ifndef RT_STATE_H
@@ -17,6 +19,8 @@
 #define RT_STATE_FIFO "exec.fifo"
 /* The config as it was at create: exec reads it even if the bundle changed or went. */
 #define RT_STATE_CONFIG "config.json"
+/* The container's cgroup in each hierarchy (cgroups.h rt_cg_save). */
+#define RT_STATE_CGROUP "cgroup"
 
 /* runc's rule: ^[\w+-.]+$, and not "." or "..". */
 int rt_state_check_id (const char *id, ct_error_t *err);

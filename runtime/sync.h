@@ -44,7 +44,17 @@
        run prestart, createRuntime
        RT_SYNC_HOOKS_DONE ---------------------> run createContainer, go on
        (or RT_SYNC_ERROR: the child exits 1;
-        the parent reports its own error) */
+        the parent reports its own error)
+
+   cgroups (when the container has one): the child's first step waits
+   until the parent has written its pid into the cgroup, so nothing of the
+   container runs outside it, and a new cgroup namespace is unshared only
+   then, rooted at the container's cgroup:
+
+       parent                                   child
+       clone() ------------------------------->  waits
+       rt_cg_enter (pid)
+       RT_SYNC_CGROUP -------------------------> unshare (CLONE_NEWCGROUP) */
 #ifndef RT_SYNC_H
 #define RT_SYNC_H
 
@@ -55,6 +65,7 @@ enum rt_sync_type {
 	RT_SYNC_READY = 2,      /* child -> parent: blocked on the exec fifo next */
 	RT_SYNC_HOOKS = 3,      /* child -> parent: run the runtime's hooks now */
 	RT_SYNC_HOOKS_DONE = 4, /* parent -> child: they succeeded */
+	RT_SYNC_CGROUP = 5,     /* parent -> child: you are in the container's cgroup */
 };
 
 #define RT_SYNC_MSG_MAX 2048

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "cgroup-devices.h"
 #include "validate.h"
 
 struct ctx {
@@ -207,43 +208,90 @@ check_uts (const struct ctx *c, ct_error_t *err)
 	return 0;
 }
 
+/* runc 1.2 libcontainer/configs/validate: the ipc namespace's sysctls */
 static bool
 is_ipc_sysctl (const char *k)
 {
-	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb",          "kernel.msgmni",
-		                           "kernel.sem",    "kernel.shmall",          "kernel.shmmax",
-		                           "kernel.shmmni", "kernel.shm_rmid_forced", NULL };
+	static const char *const ipc[] = {
+		"kernel.msgmax",      "kernel.msgmnb",      "kernel.msgmni",      "kernel.sem",
+		"kernel.shmall",      "kernel.shmmax",      "kernel.shmmni",      "kernel.shm_rmid_forced",
+		"kernel.msg_next_id", "kernel.sem_next_id", "kernel.shm_next_id", NULL,
+	};
 	for (size_t i = 0; ipc[i] != NULL; i++)
 		if (strcmp (k, ipc[i]) == 0)
 			return true;
 	return strncmp (k, "fs.mqueue.", 10) == 0;
 }
 
+/* Whether the network namespace of the config is ours ("host" means
+   "current" for runc too): none, or a path to the one we are in. */
+static int
+is_host_netns (const struct ct_rt_namespace *ns, bool *host, ct_error_t *err)
+{
+	struct stat theirs, ours;
+
+	*host = ns == NULL;
+	if (ns == NULL || ns->path == NULL)
+		return 0;
+	if (stat (ns->path, &theirs) < 0)
+		return ct_make_error (err, errno, "config.json: `linux.namespaces`: stat `%s`", ns->path);
+	if (stat ("/proc/self/ns/net", &ours) < 0)
+		return ct_make_error (err, errno, "stat `/proc/self/ns/net`");
+	*host = theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+	return 0;
+}
+
+/* A key is dot-separated names: no '/', no empty component (so no way
+   out of /proc/sys once the dots become slashes). */
+static bool
+valid_sysctl_key (const char *k)
+{
+	if (*k == '\0' || *k == '.' || strchr (k, '/') != NULL || strstr (k, "..") != NULL)
+		return false;
+	return k[strlen (k) - 1] != '.';
+}
+
 static int
 check_sysctl (const struct ctx *c, ct_error_t *err)
 {
 	const struct ct_rt_linux *l = c->s->linux_;
+	bool host_net = false, net_checked = false;
 
 	if (l == NULL)
 		return 0;
-	/* a sysctl outside the container's own namespaces would change the host */
+	/* a sysctl outside the container's own namespaces would change the
+	   host: runc's rules and wording */
 	for (size_t i = 0; i < l->sysctl.n; i++) {
 		const char *k = l->sysctl.keys[i];
-		if (strncmp (k, "net.", 4) == 0) {
-			if (find_ns (c->s, CT_RT_NS_NETWORK) == NULL)
-				return ct_make_error (
-				        err, 0, "config.json: `linux.sysctl.%s`: requires a network namespace", k);
-		} else if (is_ipc_sysctl (k)) {
+		if (!valid_sysctl_key (k))
+			return ct_make_error (err, 0, "config.json: `linux.sysctl.%s`: not a valid sysctl name", k);
+		if (is_ipc_sysctl (k)) {
 			if (find_ns (c->s, CT_RT_NS_IPC) == NULL)
-				return ct_make_error (err, 0,
-				                      "config.json: `linux.sysctl.%s`: requires an ipc namespace", k);
-		} else if (strcmp (k, "kernel.hostname") == 0 || strcmp (k, "kernel.domainname") == 0) {
-			if (find_ns (c->s, CT_RT_NS_UTS) == NULL)
-				return ct_make_error (err, 0,
-				                      "config.json: `linux.sysctl.%s`: requires a uts namespace", k);
-		} else
-			return ct_make_error (err, 0,
-			                      "config.json: `linux.sysctl.%s`: not namespaced, refusing to set it", k);
+				return ct_make_error (
+				        err, 0,
+				        "config.json: `linux.sysctl.%s`: not allowed in the host's ipc namespace", k);
+			continue;
+		}
+		if (strncmp (k, "net.", 4) == 0) {
+			if (!net_checked && is_host_netns (find_ns (c->s, CT_RT_NS_NETWORK), &host_net, err) < 0)
+				return -1;
+			net_checked = true;
+			if (host_net)
+				return ct_make_error (
+				        err, 0,
+				        "config.json: `linux.sysctl.%s`: not allowed in the host's network namespace",
+				        k);
+			continue;
+		}
+		if (find_ns (c->s, CT_RT_NS_UTS) != NULL) {
+			if (strcmp (k, "kernel.domainname") == 0)
+				continue;
+			if (strcmp (k, "kernel.hostname") == 0)
+				return ct_make_error (
+				        err, 0,
+				        "config.json: `linux.sysctl.%s`: conflicts with the OCI `hostname` field", k);
+		}
+		return ct_make_error (err, 0, "config.json: `linux.sysctl.%s`: not in a separate kernel namespace", k);
 	}
 	return 0;
 }
@@ -256,6 +304,24 @@ check_time_ns (const struct ctx *c, ct_error_t *err)
 	if (l != NULL && l->time_offsets != NULL && find_ns (c->s, CT_RT_NS_TIME) == NULL)
 		return FAIL (err, 0, "linux.timeOffsets", "requires a time namespace");
 	return 0;
+}
+
+/* Devices are made in the container's /dev only: "/dev/NAME[/NAME...]",
+   no "." or ".." component, no trailing slash. */
+static bool
+under_dev (const char *p)
+{
+	if (strncmp (p, "/dev/", 5) != 0)
+		return false;
+	for (p += 5;;) {
+		size_t n = strcspn (p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		if (p[n] == '\0')
+			return true;
+		p += n + 1;
+	}
 }
 
 static int
@@ -271,6 +337,9 @@ check_devices (const struct ctx *c, ct_error_t *err)
 			return ct_make_error (err, 0,
 			                      "config.json: `linux.devices[%zu].path`: `%s` is not an absolute path", i,
 			                      d->path);
+		if (!under_dev (d->path))
+			return ct_make_error (err, 0, "config.json: `linux.devices[%zu].path`: `%s` is not under /dev",
+			                      i, d->path);
 		/* only a fifo needs no device numbers */
 		if (strcmp (d->type, "p") != 0 && (!d->major_present || !d->minor_present))
 			return ct_make_error (
@@ -280,6 +349,17 @@ check_devices (const struct ctx *c, ct_error_t *err)
 			return ct_make_error (err, 0, "config.json: `linux.devices[%zu].fileMode`: not a file mode", i);
 	}
 	return 0;
+}
+
+/* linux.resources.devices: checked before any cgroup is made */
+static int
+check_device_rules (const struct ctx *c, ct_error_t *err)
+{
+	const struct ct_rt_linux *l = c->s->linux_;
+
+	if (l == NULL || l->resources == NULL)
+		return 0;
+	return rt_cg_devices_check (l->resources->devices, l->resources->n_devices, err);
 }
 
 /* config.md: a hook's path "MUST be absolute"; a relative one would
@@ -311,8 +391,8 @@ check_hooks (const struct ctx *c, ct_error_t *err)
 }
 
 static const check_fn checks[] = {
-	check_version, check_root,   check_process, check_mounts,  check_namespaces, check_user_ns,
-	check_uts,     check_sysctl, check_time_ns, check_devices, check_hooks,
+	check_version, check_root,   check_process, check_mounts,  check_namespaces,   check_user_ns,
+	check_uts,     check_sysctl, check_time_ns, check_devices, check_device_rules, check_hooks,
 };
 
 int

@@ -35,7 +35,9 @@ EXTRA_DIST += \
 	%reldir%/fixtures/demo.sh \
 	%reldir%/vm/mk-initramfs.sh \
 	%reldir%/vm/run-vm.sh \
-	%reldir%/vm/guest-run.sh
+	%reldir%/vm/guest-run.sh \
+	%reldir%/vm/run-bats.sh \
+	%reldir%/lib/cgroups.bash
 
 # Fixtures the bats suites make once per build tree (tests/lib/helpers.bash).
 clean-local: clean-local-tests

@@ -25,6 +25,11 @@ int cmd_kill (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_delete (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_list (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_exec (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_ps (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_pause (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_resume (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_events (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_update (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 
 /* Options shared by create and run (run also takes -d and --keep).
    Returns 0, 1 when --help was answered, or -1. */

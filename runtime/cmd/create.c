@@ -3,6 +3,7 @@
 #include "common.h"
 
 #include "cli.h"
+#include "cgroups.h"
 #include "cmds.h"
 #include "container.h"
 
@@ -18,6 +19,6 @@ cmd_create (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	if (g->systemd_cgroup)
-		return ct_make_error (err, 0, "systemd cgroup driver not supported yet");
+		return rt_cg_check_systemd (err);
 	return rt_container_create (g->root, argv[optind], &o, RT_CREATE_CREATED, &status, err);
 }

@@ -137,7 +137,8 @@ parse_flags (int argc, char **argv, struct exec_flags *f, ct_error_t *err)
 			f->o.preserve_fds = (int) v;
 			break;
 		case 'I':
-			break; /* nothing can be paused yet */
+			f->o.ignore_paused = true;
+			break;
 		case 'h':
 			printf ("usage: %s\n", EXEC_USAGE);
 			return 1;

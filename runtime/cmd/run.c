@@ -4,6 +4,7 @@
 #include "common.h"
 
 #include "cli.h"
+#include "cgroups.h"
 #include "cmds.h"
 #include "container.h"
 
@@ -92,7 +93,7 @@ cmd_run (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	if (g->systemd_cgroup)
-		return ct_make_error (err, 0, "systemd cgroup driver not supported yet");
+		return rt_cg_check_systemd (err);
 	if (rt_container_create (g->root, argv[optind], &o, detach ? RT_CREATE_DETACHED : RT_CREATE_FOREGROUND, &status,
 	                         err) < 0)
 		return -1;

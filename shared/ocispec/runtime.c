@@ -936,6 +936,27 @@ ct_rt_process_load (const char *path, struct ct_rt_process **out, ct_error_t *er
 	return ct_rt_process_decode (buf, len, source, out, err);
 }
 
+static void resources_free (struct ct_rt_resources *r);
+
+int
+ct_rt_resources_decode (const char *data, size_t len, const char *source, struct ct_rt_resources **out, ct_error_t *err)
+{
+	cleanup_yajl yajl_val tree = NULL;
+	struct ct_rt_resources *r = NULL;
+
+	if (ct_json_parse (data, len, &tree, err) < 0)
+		return ct_error_wrap (err, "%s", source);
+	if (!YAJL_IS_OBJECT (tree))
+		return ct_make_error (err, 0, "%s: not a JSON object", source);
+	r = xzalloc (sizeof *r);
+	if (dec_resources (tree, "", r, err) < 0) {
+		resources_free (r);
+		return ct_error_wrap (err, "%s", source);
+	}
+	*out = r;
+	return 0;
+}
+
 /* ------------------------------------------------------------ free */
 
 static void
@@ -1148,6 +1169,18 @@ ct_rt_process_freep (struct ct_rt_process **p)
 {
 	process_free (*p);
 	*p = NULL;
+}
+
+void
+ct_rt_resources_free (struct ct_rt_resources *r)
+{
+	resources_free (r);
+}
+
+void
+ct_rt_resources_freep (struct ct_rt_resources **r)
+{
+	resources_free (*r);
 }
 
 void

@@ -478,6 +478,16 @@ void ct_rt_process_free (struct ct_rt_process *p);
 void ct_rt_process_freep (struct ct_rt_process **p);
 #define cleanup_rt_process __attribute__ ((cleanup (ct_rt_process_freep)))
 
+/* A standalone runtime-spec LinuxResources object (`update -r FILE`):
+   decoded and checked like config.json's `linux.resources`, with paths from
+   its root ("resources.json: `memory.limit`: not an int64").  *out is freed
+   by ct_rt_resources_free. */
+int ct_rt_resources_decode (const char *data, size_t len, const char *source, struct ct_rt_resources **out,
+                            ct_error_t *err);
+void ct_rt_resources_free (struct ct_rt_resources *r);
+void ct_rt_resources_freep (struct ct_rt_resources **r);
+#define cleanup_rt_resources __attribute__ ((cleanup (ct_rt_resources_freep)))
+
 /* Encode s as beautified JSON, tab-indented, with a trailing newline, in
    runc's `spec` order (ociVersion, process, root, hostname, mounts, linux,
    then the rest); only present fields are written.  *out is malloc'd. */

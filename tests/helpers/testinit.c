@@ -13,6 +13,11 @@
      hostname    the UTS host name
      write FILE TEXT   create/truncate FILE with TEXT (no newline added)
      stat PATH   "type=T mode=0OOO uid=U gid=G" (lstat; T = file dir symlink char block fifo socket)
+     devnum PATH "MAJOR:MINOR" of a device node (lstat)
+     sched       "policy=P nice=N priority=R" (sched_getscheduler, getpriority, sched_getparam)
+     ioprio      "class=C level=L" (ioprio_get of this process)
+     personality the personality as "0xHEX"
+     notify MSG  send MSG as one datagram to $NOTIFY_SOCKET (sd_notify)
 
    The subcommand is argv[1], or argv[0]'s basename when that is not "testinit"
    (so a symlink named "pause" works).  Exit 0 on success; 1 with a message on
@@ -26,7 +31,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -329,6 +341,72 @@ cmd_stat (int argc, char **argv)
 	return 0;
 }
 
+static int
+cmd_devnum (int argc, char **argv)
+{
+	struct stat st;
+	if (argc < 2)
+		return usage ("devnum needs a path");
+	if (lstat (argv[1], &st) < 0)
+		return fail ("stat", argv[1]);
+	printf ("%u:%u\n", major (st.st_rdev), minor (st.st_rdev));
+	return 0;
+}
+
+static int
+cmd_sched (void)
+{
+	struct sched_param sp;
+	int policy = sched_getscheduler (0);
+	int nice;
+
+	errno = 0;
+	nice = getpriority (PRIO_PROCESS, 0);
+	if (policy < 0 || errno != 0 || sched_getparam (0, &sp) < 0)
+		return fail ("get", "the scheduler");
+	printf ("policy=%d nice=%d priority=%d\n", policy & ~SCHED_RESET_ON_FORK, nice, sp.sched_priority);
+	return 0;
+}
+
+static int
+cmd_ioprio (void)
+{
+	long v = syscall (SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+	if (v < 0)
+		return fail ("get", "the io priority");
+	printf ("class=%ld level=%ld\n", v >> 13, v & 0xff);
+	return 0;
+}
+
+static int
+cmd_personality (void)
+{
+	int v = personality (0xffffffff);
+	if (v < 0)
+		return fail ("get", "the personality");
+	printf ("0x%x\n", (unsigned) v);
+	return 0;
+}
+
+static int
+cmd_notify (int argc, char **argv)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	const char *path = getenv ("NOTIFY_SOCKET");
+	int fd;
+
+	if (argc < 2)
+		return usage ("notify needs a message");
+	if (path == NULL || strlen (path) >= sizeof (addr.sun_path))
+		return fail ("find", "NOTIFY_SOCKET");
+	memcpy (addr.sun_path, path, strlen (path) + 1);
+	fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || sendto (fd, argv[1], strlen (argv[1]), 0, (struct sockaddr *) &addr, sizeof (addr)) < 0)
+		return fail ("send to", path);
+	close (fd);
+	return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -377,6 +455,16 @@ main (int argc, char **argv)
 		r = cmd_write (argc, argv);
 	else if (strcmp (cmd, "stat") == 0)
 		r = cmd_stat (argc, argv);
+	else if (strcmp (cmd, "devnum") == 0)
+		r = cmd_devnum (argc, argv);
+	else if (strcmp (cmd, "sched") == 0)
+		r = cmd_sched ();
+	else if (strcmp (cmd, "ioprio") == 0)
+		r = cmd_ioprio ();
+	else if (strcmp (cmd, "personality") == 0)
+		r = cmd_personality ();
+	else if (strcmp (cmd, "notify") == 0)
+		r = cmd_notify (argc, argv);
 	else {
 		fprintf (stderr, "testinit: unknown command `%s`\n", cmd);
 		return 2;

@@ -94,6 +94,23 @@ setup_bundle() {
 	fi
 	"$CRUNTIME" spec -b "$BUNDLE" || return 1
 	update_config '.process.terminal = false'
+	# As root every container gets a cgroup: one of its own per test, never a
+	# default path that a parallel suite (same ids) would share.
+	CT_CGROUPS_PATH=
+	if [ "$(id -u)" -eq 0 ]; then
+		CT_CGROUPS_PATH=/cruntime-test/$(basename "$BUNDLE")
+		update_config --arg p "$CT_CGROUPS_PATH" '.linux.cgroupsPath = $p'
+	fi
+}
+
+# rmdir what is left of cgroup PATH (absolute cgroupsPath) in every hierarchy,
+# deepest first; cgroupfs directories go with rmdir only.
+cg_remove_path() {
+	local path=$1 dir
+	for dir in /sys/fs/cgroup$path /sys/fs/cgroup/*$path; do
+		[ -d "$dir" ] || continue
+		find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	done
 }
 
 # Delete every container under $ROOT, then the bundle and the state root.
@@ -105,14 +122,33 @@ teardown_bundle() {
 		done
 		rm -rf "$ROOT"
 	fi
+	if [ -n "${CT_CGROUPS_PATH:-}" ]; then
+		cg_remove_path "$CT_CGROUPS_PATH"
+		# shared by parallel suites: goes when the last one is done
+		rmdir /sys/fs/cgroup/cruntime-test /sys/fs/cgroup/*/cruntime-test 2>/dev/null || true
+	fi
 	[ -n "${BUNDLE:-}" ] && rm -rf "$BUNDLE"
-	unset BUNDLE ROOT
+	unset BUNDLE ROOT CT_CGROUPS_PATH
 }
 
 # `cruntime create` / `cruntime run -d` of $BUNDLE as container ID [more args].
 # The init keeps the caller's stdio: it gets files ($BUNDLE/out, $BUNDLE/err),
 # never bats' pipes, which would keep bats waiting.
+# One cgroup per container: setup_bundle's path + the id (the last argument),
+# unless the test chose its own cgroupsPath.
+ct_cgroup_per_id() {
+	local id=$1 cur
+	[ -n "${CT_CGROUPS_PATH:-}" ] || return 0
+	cur=$(jq -r '.linux.cgroupsPath // ""' "$BUNDLE/config.json")
+	case $cur in
+	"$CT_CGROUPS_PATH" | "$CT_CGROUPS_PATH"/*)
+		update_config --arg p "$CT_CGROUPS_PATH/$id" '.linux.cgroupsPath = $p'
+		;;
+	esac
+}
+
 ct_create() {
+	ct_cgroup_per_id "${!#}"
 	cruntime create -b "$BUNDLE" "$@" </dev/null >"$BUNDLE/out" 2>"$BUNDLE/err" || {
 		cat "$BUNDLE/err" >&2
 		return 1
@@ -120,6 +156,7 @@ ct_create() {
 }
 
 ct_run_d() {
+	ct_cgroup_per_id "${!#}"
 	cruntime run -d -b "$BUNDLE" "$@" </dev/null >"$BUNDLE/out" 2>"$BUNDLE/err" || {
 		cat "$BUNDLE/err" >&2
 		return 1

@@ -31,7 +31,7 @@ teardown() {
 @test "features: only what is implemented" {
 	sane_run jq -c '[.hooks, .linux.namespaces, .linux.seccomp.enabled, .linux.cgroup.v1, .linux.apparmor.enabled]' "$FEATURES"
 	[ "$status" -eq 0 ]
-	[ "$output" = '[["prestart","createRuntime","createContainer","startContainer","poststart","poststop"],["pid","network","mount","ipc","uts","cgroup"],false,false,false]' ]
+	[ "$output" = '[["prestart","createRuntime","createContainer","startContainer","poststart","poststop"],["pid","network","mount","ipc","uts","cgroup","time"],false,false,false]' ]
 	sane_run jq -r '.linux.capabilities | length' "$FEATURES"
 	[ "$output" -ge 38 ]
 	sane_run jq -r '.mountOptions | index("nosuid") != null and index("rbind") != null and index("rro") == null' "$FEATURES"

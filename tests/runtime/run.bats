@@ -317,11 +317,14 @@ run_sh() {
 	[ -z "$(ls -A "$ROOT")" ]
 }
 
-@test "run: linux.resources is accepted with a warning" {
-	update_config '.linux.resources = {pids: {limit: 100}} | .process.args = ["true"]'
+@test "run: the process runs in the container's cgroup, which goes when it ends" {
+	requires root
+	update_config '.linux.resources = {pids: {limit: 100}} | .process.args = ["cat", "/proc/self/cgroup"]'
 	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"linux.resources: cgroups not implemented yet, resources not applied"* ]]
+	[[ "$output" == *":$CT_CGROUPS_PATH"* ]]
+	[[ "$output" != *"not implemented"* ]]
+	[ -z "$(ls -d /sys/fs/cgroup$CT_CGROUPS_PATH /sys/fs/cgroup/*$CT_CGROUPS_PATH 2>/dev/null)" ]
 }
 
 @test "run: --console-socket without -d and a terminal is refused (runc)" {

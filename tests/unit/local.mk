@@ -39,3 +39,13 @@ UNIT_TESTS += %reldir%/test-ocispec-state
 UNIT_TESTS += %reldir%/test-container
 %canon_reldir%_test_container_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/runtime
 %canon_reldir%_test_container_LDADD = libruntime.a $(SHARED_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
+
+UNIT_TESTS += %reldir%/test-cgroup-devices
+%canon_reldir%_test_cgroup_devices_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/runtime
+%canon_reldir%_test_cgroup_devices_LDADD = libruntime.a $(SHARED_LIBS)
+UNIT_TESTS += %reldir%/test-cgroup-stats
+%canon_reldir%_test_cgroup_stats_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/runtime
+%canon_reldir%_test_cgroup_stats_LDADD = libruntime.a $(SHARED_LIBS)
+UNIT_TESTS += %reldir%/test-cgroup-resources
+%canon_reldir%_test_cgroup_resources_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/runtime
+%canon_reldir%_test_cgroup_resources_LDADD = libruntime.a $(SHARED_LIBS)

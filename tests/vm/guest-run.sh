@@ -39,7 +39,7 @@ check "$?" 42 "the exit status passes through"
 
 set_args '"sh", "-c", "grep -c cgroup /proc/self/mountinfo; cat /proc/self/cgroup"'
 out=$(cruntime --root /run/ct run ct3 2>/dev/null | tr '\n' ' ')
-check "$out" "1 0::/ " "one cgroup mount inside; v2's single /proc/self/cgroup line"
+check "$out" "1 0::/ct3 " "one cgroup mount inside; v2's single /proc/self/cgroup line: the container's cgroup"
 
 set_args '"sh", "-c", "echo $$; hostname"'
 out=$(cruntime --root /run/ct run ct4 2>/dev/null | tr '\n' ' ')

@@ -2,7 +2,8 @@
 # Pack an initramfs for a throw-away test guest (tests/vm/run-vm.sh):
 # busybox-static as the userland, the given programs with the shared libraries
 # they load (found with ldd), a busybox bundle at /bundle, and SCRIPT as
-# /test.sh.  The guest's /init mounts a pure cgroup v2 hierarchy with every
+# /test.sh.  VM_COPY="SRC=DEST ..." copies more files or trees in (cp -a,
+# DEST absolute in the guest).  The guest's /init mounts a pure cgroup v2 hierarchy with every
 # controller, runs /test.sh and reports its exit status on the console.
 #   mk-initramfs.sh OUT.cpio.gz SCRIPT [PROGRAM...]
 set -euo pipefail
@@ -36,6 +37,15 @@ add_program() {
 for prog in "$@"; do
 	add_program "$prog"
 done
+# scripts say #!/usr/bin/env bash, some #!/bin/bash
+[ -e "$root/usr/bin/env" ] || ln -s ../../bin/busybox "$root/usr/bin/env"
+if [ -e "$root/usr/bin/bash" ] && [ ! -e "$root/bin/bash" ]; then
+	ln -s ../usr/bin/bash "$root/bin/bash"
+fi
+for pair in ${VM_COPY:-}; do
+	mkdir -p "$root$(dirname "${pair#*=}")"
+	cp -a "${pair%%=*}" "$root${pair#*=}"
+done
 
 "$here/../fixtures/mk-busybox-rootfs.sh" "$root/bundle/rootfs" >/dev/null
 cp "$script" "$root/test.sh"
@@ -47,7 +57,8 @@ cat >"$root/init" <<'INIT'
 #!/bin/sh
 export PATH=/usr/bin:/usr/sbin:/bin:/sbin
 mount -t tmpfs -o mode=0755 tmpfs /newroot 2>/dev/null || { mkdir /newroot && mount -t tmpfs -o mode=0755 tmpfs /newroot; }
-for d in bin sbin etc usr lib lib64 bundle test.sh stage2; do
+for d in $(ls /); do
+	case $d in proc | sys | dev | tmp | run | newroot | init) continue ;; esac
 	[ -e "/$d" ] && cp -a "/$d" /newroot/
 done
 mkdir -p /newroot/proc /newroot/sys /newroot/dev /newroot/tmp /newroot/run
