@@ -57,19 +57,92 @@ static const struct mount_flag propagation_flags[] = {
 	{ "unbindable", false, MS_UNBINDABLE }, { "runbindable", false, MS_UNBINDABLE | MS_REC },
 };
 
-/* Recognised, but they need the mount API (mount_setattr) or user namespaces. */
+/* Recursive attributes (runc's recAttrFlags): applied to the mount and
+   every mount below it with mount_setattr(2) AT_RECURSIVE. */
+static const struct mount_flag recursive_flags[] = {
+	{ "rro", false, MOUNT_ATTR_RDONLY },
+	{ "rrw", true, MOUNT_ATTR_RDONLY },
+	{ "rnosuid", false, MOUNT_ATTR_NOSUID },
+	{ "rsuid", true, MOUNT_ATTR_NOSUID },
+	{ "rnodev", false, MOUNT_ATTR_NODEV },
+	{ "rdev", true, MOUNT_ATTR_NODEV },
+	{ "rnoexec", false, MOUNT_ATTR_NOEXEC },
+	{ "rexec", true, MOUNT_ATTR_NOEXEC },
+	{ "rnodiratime", false, MOUNT_ATTR_NODIRATIME },
+	{ "rdiratime", true, MOUNT_ATTR_NODIRATIME },
+	{ "rrelatime", false, MOUNT_ATTR_RELATIME },
+	{ "rnorelatime", true, MOUNT_ATTR_RELATIME },
+	{ "rnoatime", false, MOUNT_ATTR_NOATIME },
+	{ "ratime", true, MOUNT_ATTR_NOATIME },
+	{ "rstrictatime", false, MOUNT_ATTR_STRICTATIME },
+	{ "rnostrictatime", true, MOUNT_ATTR_STRICTATIME },
+};
+
+/* Recognised, but they need user namespaces (another part of the work). */
 static const char *const unsupported_options[] = {
-	"rro",         "rrw",       "rnosuid",   "rsuid",       "rnodev",   "rdev",   "rnoexec",      "rexec",
-	"rnodiratime", "rdiratime", "rrelatime", "rnorelatime", "rnoatime", "ratime", "rstrictatime", "rnostrictatime",
-	"idmap",       "ridmap",    "tmpcopyup", NULL,
+	"idmap",
+	"ridmap",
+	"tmpcopyup",
+	NULL,
 };
 
 const char *const rt_mount_known_options[] = {
-	"async",      "atime",      "bind",    "defaults",   "dev",           "diratime",   "dirsync",     "exec",
-	"iversion",   "lazytime",   "loud",    "mand",       "noatime",       "nodev",      "nodiratime",  "noexec",
-	"noiversion", "nolazytime", "nomand",  "norelatime", "nostrictatime", "nosuid",     "rbind",       "relatime",
-	"remount",    "ro",         "rw",      "silent",     "strictatime",   "suid",       "sync",        "private",
-	"rprivate",   "shared",     "rshared", "slave",      "rslave",        "unbindable", "runbindable", NULL,
+	"async",
+	"atime",
+	"bind",
+	"defaults",
+	"dev",
+	"diratime",
+	"dirsync",
+	"exec",
+	"iversion",
+	"lazytime",
+	"loud",
+	"mand",
+	"noatime",
+	"nodev",
+	"nodiratime",
+	"noexec",
+	"noiversion",
+	"nolazytime",
+	"nomand",
+	"norelatime",
+	"nostrictatime",
+	"nosuid",
+	"rbind",
+	"relatime",
+	"remount",
+	"ro",
+	"rw",
+	"silent",
+	"strictatime",
+	"suid",
+	"sync",
+	"private",
+	"rprivate",
+	"shared",
+	"rshared",
+	"slave",
+	"rslave",
+	"unbindable",
+	"runbindable",
+	"rro",
+	"rrw",
+	"rnosuid",
+	"rsuid",
+	"rnodev",
+	"rdev",
+	"rnoexec",
+	"rexec",
+	"rnodiratime",
+	"rdiratime",
+	"rrelatime",
+	"rnorelatime",
+	"rnoatime",
+	"ratime",
+	"rstrictatime",
+	"rnostrictatime",
+	NULL,
 };
 
 int
@@ -106,6 +179,25 @@ rt_mount_parse_options (char *const *opts, size_t n, struct rt_mount *m, ct_erro
 				m->flags &= ~mount_flags[j].flag;
 			else
 				m->flags |= mount_flags[j].flag;
+		}
+		for (j = 0; j < CT_ARRAY_SIZE (recursive_flags) && !done; j++) {
+			uint64_t f = recursive_flags[j].flag;
+
+			if (strcmp (recursive_flags[j].name, o) != 0)
+				continue;
+			done = true;
+			m->rec_attrs = true;
+			if (recursive_flags[j].clear) {
+				m->attr_clr |= f;
+				m->attr_set &= ~f;
+			} else if (f == MOUNT_ATTR_STRICTATIME || (f & MOUNT_ATTR__ATIME) != 0) {
+				/* one atime mode: the others go (STRICTATIME is 0) */
+				m->attr_clr |= MOUNT_ATTR__ATIME;
+				m->attr_set = (m->attr_set & ~(uint64_t) MOUNT_ATTR__ATIME) | f;
+			} else {
+				m->attr_set |= f;
+				m->attr_clr &= ~f;
+			}
 		}
 		for (j = 0; j < CT_ARRAY_SIZE (propagation_flags) && !done; j++)
 			if (strcmp (propagation_flags[j].name, o) == 0) {
@@ -241,6 +333,16 @@ rt_mount_do (int rootfd, const struct rt_mount *m, ct_error_t *err)
 	} else {
 		if (mount (m->source, target, m->type, m->flags, m->data) < 0)
 			return ct_make_error (err, errno, "mount `%s` on `%s`", m->type, m->dest);
+	}
+	if (m->rec_attrs) {
+		struct mount_attr attr = { .attr_set = m->attr_set, .attr_clr = m->attr_clr };
+
+		close (fd);
+		fd = ct_fs_openat_beneath (rootfd, m->dest, O_PATH, 0, err);
+		if (fd < 0)
+			return ct_error_wrap (err, "set the recursive attributes of `%s`", m->dest);
+		if (syscall (SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof (attr)) < 0)
+			return ct_make_error (err, errno, "set the recursive attributes of `%s`", m->dest);
 	}
 	if (m->propagation != 0) {
 		close (fd);

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "cgroup-mount.h"
@@ -23,6 +24,9 @@ struct rt_mount {
 	bool rec;        /* rbind */
 	bool src_is_dir; /* binds: create a dir (else a file) at dest */
 	bool cgroup;     /* type cgroup/cgroup2: the container's cgroups (cgroup-mount.h) */
+	/* rro, rnosuid, ...: MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE) */
+	bool rec_attrs;
+	uint64_t attr_set, attr_clr;
 	/* what a cgroup mount shows, set by the parent once the container's
 	   cgroup exists (borrowed); NULL: an empty tmpfs, nothing of the host */
 	const struct rt_cg_mount *cg_plan;
@@ -41,7 +45,7 @@ struct rt_device {
 
 /* Parse mount options into m->flags, m->propagation, m->bind/rec and m->data
    (unknown options go to data, as runc does).  Fails only on an option that
-   we recognise but do not implement (e.g. "rro", "idmap"). */
+   we recognise but do not implement (e.g. "idmap"). */
 int rt_mount_parse_options (char *const *opts, size_t n, struct rt_mount *m, ct_error_t *err);
 
 /* The options rt_mount_parse_options() turns into flags, for `features`. */

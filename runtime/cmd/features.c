@@ -79,11 +79,13 @@ cmd_features (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	ct_jsonw_array_close (w);
 	ct_jsonw_key (w, "cgroup");
 	ct_jsonw_map_open (w);
-	ct_jsonw_kv_bool (w, "v1", false);
-	ct_jsonw_kv_bool (w, "v2", false);
+	/* the cgroupfs driver on v1, v2 and hybrid hosts (cgroups.c); no
+	   systemd driver; rdma limits through the rdma controller */
+	ct_jsonw_kv_bool (w, "v1", true);
+	ct_jsonw_kv_bool (w, "v2", true);
 	ct_jsonw_kv_bool (w, "systemd", false);
 	ct_jsonw_kv_bool (w, "systemdUser", false);
-	ct_jsonw_kv_bool (w, "rdma", false);
+	ct_jsonw_kv_bool (w, "rdma", true);
 	ct_jsonw_map_close (w);
 	kv_enabled (w, "seccomp", false);
 	kv_enabled (w, "apparmor", false);

@@ -135,6 +135,10 @@ cg_freezer_is() {
 # The pids in cgroup PATH (the pids hierarchy on v1; cgroup2 otherwise).
 cg_procs() {
 	local dir
+	# never a hierarchy's root: that would be every process on the host
+	case $1 in
+	"" | /) echo "cg_procs: refusing the root cgroup" >&2; return 1 ;;
+	esac
 	if [ "$(cg_mode)" = v2 ]; then
 		dir=$(cg_dir unified "$1")
 	else
@@ -209,6 +213,9 @@ cg_cleanup() {
 # Thaw cgroup PATH (a test's own, for teardown after a failure left it frozen).
 cg_thaw() {
 	local dir
+	case $1 in
+	"" | /) return 1 ;; # never the root: not ours
+	esac
 	if [ "$(cg_mode)" = v2 ]; then
 		dir=$(cg_dir unified "$1") && [ -e "$dir/cgroup.freeze" ] && echo 0 >"$dir/cgroup.freeze"
 	else

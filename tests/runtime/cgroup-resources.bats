@@ -16,6 +16,7 @@ setup() {
 teardown() {
 	teardown_bundle
 	local d
+	[ -n "${CGNAME:-}" ] || return 0
 	for d in /sys/fs/cgroup/*/"$CGNAME" /sys/fs/cgroup/"$CGNAME"; do
 		[ -d "$d" ] && rmdir "$d"
 	done

@@ -17,6 +17,9 @@ setup() {
 
 teardown() {
 	teardown_bundle
+	# setup skipped (not root): nothing of ours to clean, and an empty $CG
+	# would name the root cgroup
+	[ -n "${CG:-}" ] || return 0
 	# what a failed kill --all left in our cgroup (no pid namespace)
 	for p in $(cg_procs "$CG" 2>/dev/null); do
 		kill -9 "$p" 2>/dev/null || true

@@ -19,6 +19,7 @@ teardown() {
 	[ -n "${EVENTS_PID:-}" ] && kill "$EVENTS_PID" 2>/dev/null
 	teardown_bundle
 	local m
+	[ -n "${CG_PARENT:-}" ] || return 0
 	for m in /sys/fs/cgroup /sys/fs/cgroup/*; do
 		[ -d "$m/$CG_PARENT/ctr" ] && rmdir "$m/$CG_PARENT/ctr"
 		[ -d "$m/$CG_PARENT" ] && rmdir "$m/$CG_PARENT"

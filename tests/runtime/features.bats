@@ -29,12 +29,16 @@ teardown() {
 }
 
 @test "features: only what is implemented" {
-	sane_run jq -c '[.hooks, .linux.namespaces, .linux.seccomp.enabled, .linux.cgroup.v1, .linux.apparmor.enabled]' "$FEATURES"
+	sane_run jq -c '[.hooks, .linux.namespaces, .linux.seccomp.enabled, .linux.apparmor.enabled]' "$FEATURES"
 	[ "$status" -eq 0 ]
-	[ "$output" = '[["prestart","createRuntime","createContainer","startContainer","poststart","poststop"],["pid","network","mount","ipc","uts","cgroup","time"],false,false,false]' ]
+	[ "$output" = '[["prestart","createRuntime","createContainer","startContainer","poststart","poststop"],["pid","network","mount","ipc","uts","cgroup","time"],false,false]' ]
+	# the cgroupfs driver on v1 and v2, no systemd driver
+	sane_run jq -c '.linux.cgroup' "$FEATURES"
+	[ "$output" = '{"v1":true,"v2":true,"systemd":false,"systemdUser":false,"rdma":true}' ]
 	sane_run jq -r '.linux.capabilities | length' "$FEATURES"
 	[ "$output" -ge 38 ]
-	sane_run jq -r '.mountOptions | index("nosuid") != null and index("rbind") != null and index("rro") == null' "$FEATURES"
+	# recursive attributes (mount_setattr) yes, idmapped mounts not yet
+	sane_run jq -r '.mountOptions | index("nosuid") != null and index("rbind") != null and index("rro") != null and index("ridmap") == null' "$FEATURES"
 	[ "$output" = "true" ]
 }
 

@@ -14,6 +14,8 @@ setup() {
 }
 
 teardown() {
+	# setup skipped (not root): nothing of ours to clean
+	[ -n "${CG:-}" ] || return 0
 	# a frozen cgroup keeps its processes: thaw it (ours) before deleting
 	cg_thaw "$CG" 2>/dev/null
 	if [ -n "${EXECPID:-}" ] && kill -0 "$EXECPID" 2>/dev/null; then

@@ -333,3 +333,19 @@ run_sh() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"cannot use console socket if runc will not detach or allocate tty"* ]]
 }
+
+@test "run: rro makes a bind mount and the mounts below it read-only (mount_setattr); ro only the top" {
+	requires root
+	local plain recursive
+	mkdir -p "$BUNDLE/src/sub"
+	mount -t tmpfs tmpfs "$BUNDLE/src/sub"
+	update_config '.mounts += [{destination: "/mnt", type: "bind", source: "'"$BUNDLE/src"'", options: ["rbind", "ro"]}]
+		| .process.args = ["sh", "-c", "touch /mnt/a 2>/dev/null; echo top=$?; touch /mnt/sub/b 2>/dev/null; echo sub=$?"]'
+	plain=$("$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1 2>&1 | tr '\n' ' ')
+	update_config '.mounts[-1].options = ["rbind", "rro"]'
+	recursive=$("$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1 2>&1 | tr '\n' ' ')
+	umount "$BUNDLE/src/sub"
+	echo "ro: $plain; rro: $recursive" >&2
+	[ "$plain" = "top=1 sub=0 " ]
+	[ "$recursive" = "top=1 sub=1 " ]
+}

@@ -49,3 +49,6 @@ UNIT_TESTS += %reldir%/test-cgroup-stats
 UNIT_TESTS += %reldir%/test-cgroup-resources
 %canon_reldir%_test_cgroup_resources_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/runtime
 %canon_reldir%_test_cgroup_resources_LDADD = libruntime.a $(SHARED_LIBS)
+UNIT_TESTS += %reldir%/test-cgroups
+%canon_reldir%_test_cgroups_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/runtime
+%canon_reldir%_test_cgroups_LDADD = libruntime.a $(SHARED_LIBS)
