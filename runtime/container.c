@@ -175,6 +175,30 @@ setup_cgroup (int dirfd, const char *id, const struct ct_rt_spec *spec, struct r
 	if (rt_cg_devices_apply (cg, res ? res->devices : NULL, res ? res->n_devices : 0, l ? l->devices : NULL,
 	                         l ? l->n_devices : 0, err) < 0)
 		return -1;
+	/* A new user namespace on a pure v2 host: its root owns the cgroup
+	   directory and the files it needs to manage it (runc 1.1). */
+	for (size_t i = 0; l != NULL && cg->mode == RT_CG_UNIFIED && i < l->n_namespaces; i++) {
+		static const char *const files[] = { "", "cgroup.procs", "cgroup.subtree_control", "cgroup.threads" };
+		int fd = rt_cg_unified_dirfd (cg);
+		long uid = -1, gid = -1;
+
+		if (l->namespaces[i].type != CT_RT_NS_USER || l->namespaces[i].path != NULL || fd < 0)
+			continue;
+		for (size_t j = 0; j < l->n_uid_mappings; j++)
+			if (l->uid_mappings[j].container_id == 0)
+				uid = l->uid_mappings[j].host_id;
+		for (size_t j = 0; j < l->n_gid_mappings; j++)
+			if (l->gid_mappings[j].container_id == 0)
+				gid = l->gid_mappings[j].host_id;
+		if (uid < 0 && gid < 0)
+			break; /* no root in the container to give it to */
+		for (size_t j = 0; j < CT_ARRAY_SIZE (files); j++)
+			if (fchownat (fd, files[j], (uid_t) uid, (gid_t) gid, files[j][0] ? 0 : AT_EMPTY_PATH) < 0 &&
+			    !(errno == ENOENT && files[j][0]))
+				return ct_make_error (err, errno, "chown the cgroup's `%s` to the container's root",
+				                      files[j][0] ? files[j] : ".");
+		break;
+	}
 	return 0;
 }
 

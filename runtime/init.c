@@ -37,8 +37,9 @@ step_oom (struct init_state *s, ct_error_t *err)
 	char buf[32];
 	int len;
 
-	/* Still in the host's /proc: before the mounts replace it. */
-	if (!s->p->has_oom_score_adj)
+	/* Still in the host's /proc: before the mounts replace it.  In a user
+	   namespace the parent has written it (sync.h). */
+	if (!s->p->has_oom_score_adj || s->p->userns)
 		return 0;
 	fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -49,23 +50,65 @@ step_oom (struct init_state *s, ct_error_t *err)
 	return 0;
 }
 
-/* First: nothing of the container may run before it is in its cgroup. */
+/* First: nothing of the container may run before it is in its cgroup,
+   nor in a new user namespace before its id maps exist (sync.h). */
 static int
-step_cgroup (struct init_state *s, ct_error_t *err)
+step_placed (struct init_state *s, ct_error_t *err)
 {
 	struct rt_sync_msg msg;
 	ssize_t n;
 
-	if (s->p->cgroup_wait) {
-		do
-			n = recv (s->p->sync_fd, &msg, sizeof (msg), 0);
-		while (n < 0 && errno == EINTR);
-		if (n < 0)
-			return ct_make_error (err, errno, "wait to be placed in the cgroup");
-		/* The parent reports its own error: ours is only for the record. */
-		if (n != (ssize_t) sizeof (msg) || msg.type != RT_SYNC_CGROUP)
-			return ct_make_error (err, 0, "the runtime could not place the container in its cgroup");
-	}
+	if (!s->p->placed_wait)
+		return 0;
+	do
+		n = recv (s->p->sync_fd, &msg, sizeof (msg), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ct_make_error (err, errno, "wait to be placed in the cgroup and user namespace");
+	/* The parent reports its own error: ours is only for the record. */
+	if (n != (ssize_t) sizeof (msg) || msg.type != RT_SYNC_PLACED)
+		return ct_make_error (err, 0, "the runtime could not place the container");
+	return 0;
+}
+
+/* In a new user namespace, or one exec joined in step_setns: become its
+   root before the mounts, so files are made as a mapped id (runc's
+   nsexec); the credentials step drops to process.user at the end. */
+static int
+step_userns (struct init_state *s, ct_error_t *err)
+{
+	if (!s->p->new_userns && !(s->p->exec && s->p->userns))
+		return 0;
+	if (setresgid (0, 0, 0) < 0)
+		return ct_make_error (err, errno, "become root in the user namespace: setresgid 0");
+	if (setresuid (0, 0, 0) < 0)
+		return ct_make_error (err, errno, "become root in the user namespace: setresuid 0");
+	/* a change of credentials clears the parent-death signal */
+	if (!s->p->detach && prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return ct_make_error (err, errno, "set the parent-death signal");
+	return 0;
+}
+
+/* The init's joined user namespace (init.h): last before the
+   credentials, so the setup above ran as the host's root in namespaces
+   the runtime's user namespace owns. */
+static int
+step_join_userns (struct init_state *s, ct_error_t *err)
+{
+	if (s->p->userns_fd < 0)
+		return 0;
+	if (setns (s->p->userns_fd, CLONE_NEWUSER) < 0)
+		return ct_make_error (err, errno, "join the user namespace");
+	/* a change of credentials clears the parent-death signal */
+	if (!s->p->detach && prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return ct_make_error (err, errno, "set the parent-death signal");
+	return 0;
+}
+
+/* After the user namespace is ours, so it owns the new cgroup namespace. */
+static int
+step_cgroupns (struct init_state *s, ct_error_t *err)
+{
 	if (s->p->new_cgroupns && unshare (CLONE_NEWCGROUP) < 0)
 		return ct_make_error (err, errno, "create the cgroup namespace");
 	return 0;
@@ -283,6 +326,9 @@ step_rlimits (struct init_state *s, ct_error_t *err)
 {
 	size_t i;
 
+	/* in a user namespace the parent has set them (sync.h) */
+	if (s->p->userns)
+		return 0;
 	for (i = 0; i < s->p->n_rlimits; i++)
 		if (setrlimit (s->p->rlimits[i].resource, &s->p->rlimits[i].lim) < 0)
 			return ct_make_error (err, errno, "set rlimit %d", s->p->rlimits[i].resource);
@@ -328,7 +374,10 @@ step_credentials (struct init_state *s, ct_error_t *err)
 		return -1;
 	if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return ct_make_error (err, errno, "set keepcaps");
-	if (setgroups (p->n_groups, p->groups) < 0)
+	/* a user namespace whose setgroups is "deny" (joined: unshare
+	   --map-root-user) refuses it: fine when there are no groups to set
+	   (runc skips it then) */
+	if (setgroups (p->n_groups, p->groups) < 0 && !(errno == EPERM && p->userns && p->n_groups == 0))
 		return ct_make_error (err, errno, "setgroups");
 	if (setresgid (p->gid, p->gid, p->gid) < 0)
 		return ct_make_error (err, errno, "setresgid %u", (unsigned) p->gid);
@@ -495,9 +544,12 @@ static const struct init_step {
 	int when;
 } steps[] = {
 	/* host /proc is still ours here */
-	{ "cgroup", step_cgroup, STEP_BOTH },
+	{ "cgroup", step_placed, STEP_BOTH },
 	{ "oom_score_adj", step_oom, STEP_BOTH },
+	/* exec: the user namespace is the first of the joins (spawn.c) */
 	{ "join namespaces", step_setns, STEP_BOTH },
+	{ "user namespace", step_userns, STEP_BOTH },
+	{ "cgroup namespace", step_cgroupns, STEP_INIT },
 	{ "prepare rootfs", step_prepare_root, STEP_INIT },
 	{ "enter root", step_enter_root, STEP_EXEC },
 	/* config mounts in order, destinations resolved in the rootfs */
@@ -520,6 +572,7 @@ static const struct init_step {
 	{ "close fds", step_close_fds, STEP_BOTH },
 	{ "keyring", step_keyring, STEP_BOTH },
 	{ "scheduler", step_sched, STEP_BOTH },
+	{ "user namespace", step_join_userns, STEP_INIT },
 	{ "credentials", step_credentials, STEP_BOTH },
 	{ "cwd", step_cwd, STEP_BOTH },
 	{ "capabilities", step_caps, STEP_BOTH },

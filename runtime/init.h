@@ -42,10 +42,24 @@ struct rt_init {
 	struct rt_ns_join *joins;
 	size_t n_joins;
 	bool new_uts;
-	/* wait for RT_SYNC_CGROUP first (sync.h); new_cgroupns is unshared
-	   after it, not given to clone(), so its root is the container's cgroup */
-	bool cgroup_wait;
+	/* wait for RT_SYNC_PLACED first (sync.h): the parent has put us in
+	   the container's cgroup and, in a new user namespace, written our id
+	   maps, oom_score_adj and rlimits.  new_cgroupns is unshared after it,
+	   not given to clone(), so its root is the container's cgroup */
+	bool placed_wait;
 	bool new_cgroupns;
+	/* in a user namespace other than the runtime's: new_userns (cloned
+	   with CLONE_NEWUSER) or one joined (first in joins).  The child
+	   becomes the namespace's root before anything else; oom_score_adj
+	   and rlimits are set by the parent (the child lacks the host's
+	   CAP_SYS_RESOURCE there) */
+	bool new_userns;
+	bool userns;
+	/* the init's joined user namespace (O_CLOEXEC), or -1: it joins it
+	   late, right before the credentials step, having set everything up
+	   as the host's root; the new namespaces clone() made stay owned by
+	   the runtime's user namespace.  exec joins it first (in joins). */
+	int userns_fd;
 
 	/* file system */
 	char *rootfs; /* absolute host path */

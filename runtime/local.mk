@@ -24,7 +24,7 @@ libruntime_a_SOURCES = \
 	%reldir%/attrs.c %reldir%/attrs.h \
 	%reldir%/caps.c %reldir%/caps.h \
 	%reldir%/cgroups.c %reldir%/cgroups.h \
-	%reldir%/cgroup-resources.c \
+	%reldir%/cgroup-resources.c %reldir%/cgroup-resources.h \
 	%reldir%/cgroup-devices.c %reldir%/cgroup-devices.h \
 	%reldir%/cgroup-stats.c %reldir%/cgroup-stats.h \
 	%reldir%/cgroup-mount.c %reldir%/cgroup-mount.h \

@@ -370,6 +370,28 @@ static const char *const default_symlinks[][2] = {
 	{ "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
 };
 
+/* /dev/NAME of the host bind mounted on an empty file NAME in dev. */
+static int
+bind_host_device (int dev, const char *name, ct_error_t *err)
+{
+	cleanup_close int fd = -1;
+	char source[64];
+	char target[64];
+
+	fd = openat (dev, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ct_make_error (err, errno, "create the mount point `/dev/%s`", name);
+	close (fd);
+	fd = openat (dev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ct_make_error (err, errno, "open `/dev/%s`", name);
+	snprintf (source, sizeof (source), "/dev/%s", name);
+	fd_path (target, sizeof (target), fd);
+	if (mount (source, target, NULL, MS_BIND, NULL) < 0)
+		return ct_make_error (err, errno, "bind mount the host's `%s`", source);
+	return 0;
+}
+
 int
 rt_mount_default_devices (int rootfd, ct_error_t *err)
 {
@@ -379,14 +401,20 @@ rt_mount_default_devices (int rootfd, ct_error_t *err)
 	dev = mkpath_in_root (rootfd, "/dev", true, err);
 	if (dev < 0)
 		return ct_error_wrap (err, "create default devices");
-	/* We are real root in the initial user namespace: mknod as runc does
-	   (bind mounts from the host are for user namespaces). */
+	/* mknod as runc does; in a user namespace that is EPERM, and the
+	   host's node is bind mounted on an empty file instead (runc too).
+	   Before pivot_root: the host's /dev is still ours. */
 	for (i = 0; i < CT_ARRAY_SIZE (default_devices); i++) {
 		const struct default_device *d = &default_devices[i];
 		if (unlinkat (dev, d->name, 0) < 0 && errno != ENOENT)
 			return ct_make_error (err, errno, "remove `/dev/%s`", d->name);
-		if (mknodat (dev, d->name, S_IFCHR | 0666, makedev (d->major, d->minor)) < 0)
-			return ct_make_error (err, errno, "mknod `/dev/%s`", d->name);
+		if (mknodat (dev, d->name, S_IFCHR | 0666, makedev (d->major, d->minor)) < 0) {
+			if (errno != EPERM)
+				return ct_make_error (err, errno, "mknod `/dev/%s`", d->name);
+			if (bind_host_device (dev, d->name, err) < 0)
+				return -1;
+			continue;
+		}
 		/* mknod obeys the umask; the mode must be exactly 0666 */
 		if (fchmodat (dev, d->name, 0666, 0) < 0)
 			return ct_make_error (err, errno, "chmod `/dev/%s`", d->name);

@@ -4,8 +4,9 @@
 
 #include "namespaces.h"
 
-/* user needs id maps written between clone and exec (another issue).
-   time: a new one is unshared by the parent around clone (spawn.c), as
+/* user: a new one is cloned with the others (so it owns them), its id
+   maps written by the parent before the child goes on (sync.h); a joined
+   one is joined first.  time: a new one is unshared by the parent around clone (spawn.c), as
    clone() cannot take CLONE_NEWTIME; a joined one is setns'd by the init. */
 const struct rt_ns_kind rt_ns_kinds[] = {
 	{ "pid", "pid", CLONE_NEWPID, true },
@@ -14,7 +15,7 @@ const struct rt_ns_kind rt_ns_kinds[] = {
 	{ "ipc", "ipc", CLONE_NEWIPC, true },
 	{ "uts", "uts", CLONE_NEWUTS, true },
 	{ "cgroup", "cgroup", CLONE_NEWCGROUP, true },
-	{ "user", "user", CLONE_NEWUSER, false },
+	{ "user", "user", CLONE_NEWUSER, true },
 	{ "time", "time", CLONE_NEWTIME, true },
 	{ NULL, NULL, 0, false },
 };

@@ -97,8 +97,6 @@ rt_spawn_check_supported (const struct ct_rt_spec *spec, ct_error_t *err)
 			                      "config.json: `linux.namespaces[%zu]`: %s namespace: not supported yet",
 			                      i, ct_rt_ns_type_name (l->namespaces[i].type));
 	}
-	if (l->n_uid_mappings || l->n_gid_mappings)
-		return UNSUPPORTED ("linux.uidMappings");
 	if (l->n_net_devices)
 		return UNSUPPORTED ("linux.netDevices");
 	if (l->seccomp != NULL)
@@ -193,6 +191,24 @@ prepare_devices (const struct ct_rt_linux *l, struct rt_init *p, ct_error_t *err
 	return 0;
 }
 
+/* The text of /proc/PID/uid_map or gid_map: "containerID hostID size"
+   lines, written at once (validate.c checked sizes, overlaps, count). */
+static char *
+format_id_map (const struct ct_rt_id_mapping *m, size_t n)
+{
+	char *text = xstrdup ("");
+
+	for (size_t i = 0; i < n; i++) {
+		char *next = NULL;
+
+		xasprintf (&next, "%s%u %u %u\n", text, (unsigned) m[i].container_id, (unsigned) m[i].host_id,
+		           (unsigned) m[i].size);
+		free (text);
+		text = next;
+	}
+	return text;
+}
+
 static int
 prepare_namespaces (const struct ct_rt_spec *spec, struct rt_spawn *s, ct_error_t *err)
 {
@@ -219,8 +235,15 @@ prepare_namespaces (const struct ct_rt_spec *spec, struct rt_spawn *s, ct_error_
 			s->new_timens = true;
 			continue;
 		}
+		if (k->flag == CLONE_NEWUSER)
+			s->init.userns = true;
 		if (ns->path == NULL) {
 			s->clone_flags |= k->flag;
+			if (k->flag == CLONE_NEWUSER) {
+				s->init.new_userns = true;
+				s->uid_map = format_id_map (l->uid_mappings, l->n_uid_mappings);
+				s->gid_map = format_id_map (l->gid_mappings, l->n_gid_mappings);
+			}
 			continue;
 		}
 		raw = open (ns->path, O_RDONLY | O_CLOEXEC);
@@ -237,6 +260,13 @@ prepare_namespaces (const struct ct_rt_spec *spec, struct rt_spawn *s, ct_error_
 			if (s->pidns_fd >= 0)
 				close (s->pidns_fd);
 			s->pidns_fd = fd;
+			continue;
+		}
+		if (k->flag == CLONE_NEWUSER) {
+			/* joined last by the init (init.h) */
+			if (s->init.userns_fd >= 0)
+				close (s->init.userns_fd);
+			s->init.userns_fd = fd;
 			continue;
 		}
 		s->init.joins[s->init.n_joins].flag = k->flag;
@@ -428,6 +458,7 @@ spawn_init (struct rt_spawn *s, const struct rt_spawn_opts *o)
 	p->hook_state_fd = -1;
 	p->start_state_fd = -1;
 	p->console_fd = -1;
+	p->userns_fd = -1;
 	p->state_fd = o->state_fd;
 	p->detach = o->detach;
 }
@@ -640,14 +671,16 @@ rt_spawn_prepare_exec (const struct ct_rt_process *proc, const char *doc, const 
 
 	if (check_process (proc, doc, pfx, err) < 0)
 		return -1;
-	/* Two passes, the mount namespace in the second: joining it makes its
-	   root ours, the others do not care.  user is refused by create (not
-	   supported), so never to join; time is joined by the child. */
-	for (pass = 0; pass < 2; pass++)
+	/* Three passes: the user namespace first (it owns the others, and
+	   joining it gives us the capabilities to join them), the mount
+	   namespace last (joining it makes its root ours); time is joined by
+	   the child like the others. */
+	for (pass = 0; pass < 3; pass++)
 		for (k = rt_ns_kinds; k->name != NULL; k++) {
+			int want = k->flag == CLONE_NEWUSER ? 0 : k->flag == CLONE_NEWNS ? 2 : 1;
 			int fd;
 
-			if (!k->supported || (k->flag == CLONE_NEWNS) != (pass == 1))
+			if (!k->supported || want != pass)
 				continue;
 			if (open_ns (init_pid, k->proc, 3 + o->preserve_fds, &fd, err) < 0)
 				return ct_error_wrap (err, "join the namespaces of pid %d", (int) init_pid);
@@ -658,6 +691,8 @@ rt_spawn_prepare_exec (const struct ct_rt_process *proc, const char *doc, const 
 				s->pidns_fd = fd;
 				continue;
 			}
+			if (k->flag == CLONE_NEWUSER)
+				p->userns = true;
 			p->joins[p->n_joins].flag = k->flag;
 			p->joins[p->n_joins].fd = fd;
 			p->n_joins++;
@@ -700,6 +735,52 @@ enter_new_timens (struct rt_spawn *s, int *own, ct_error_t *err)
 	return 0;
 }
 
+/* Write text to /proc/PID/file in one write(): the kernel takes an id
+   map only whole, and only once. */
+static int
+write_proc (pid_t pid, const char *file, const char *text, ct_error_t *err)
+{
+	cleanup_close int fd = -1;
+	char path[64];
+	size_t len = strlen (text);
+
+	snprintf (path, sizeof (path), "/proc/%d/%s", (int) pid, file);
+	fd = open (path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_make_error (err, errno, "open `%s`", path);
+	if (write (fd, text, len) != (ssize_t) len)
+		return ct_make_error (err, errno, "write `%s`", path);
+	return 0;
+}
+
+/* The child is in a user namespace (new or joined): what it cannot do
+   there itself, done by us, root on the host, before it goes on (sync.h;
+   runc's parent does the same). */
+static int
+place_in_userns (struct rt_spawn *s, ct_error_t *err)
+{
+	const struct rt_init *p = &s->init;
+	size_t i;
+
+	if (p->new_userns) {
+		if (write_proc (s->pid, "uid_map", s->uid_map, err) < 0)
+			return ct_error_wrap (err, "config.json: `linux.uidMappings`");
+		if (write_proc (s->pid, "gid_map", s->gid_map, err) < 0)
+			return ct_error_wrap (err, "config.json: `linux.gidMappings`");
+	}
+	if (p->has_oom_score_adj) {
+		char buf[32];
+
+		snprintf (buf, sizeof (buf), "%d", p->oom_score_adj);
+		if (write_proc (s->pid, "oom_score_adj", buf, err) < 0)
+			return ct_error_wrap (err, "set oom_score_adj to %d", p->oom_score_adj);
+	}
+	for (i = 0; i < p->n_rlimits; i++)
+		if (prlimit (s->pid, p->rlimits[i].resource, &p->rlimits[i].lim, NULL) < 0)
+			return ct_make_error (err, errno, "set rlimit %d", p->rlimits[i].resource);
+	return 0;
+}
+
 int
 rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 {
@@ -723,7 +804,7 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 	if (sigprocmask (SIG_BLOCK, &s->blocked, &s->init.sigmask) < 0)
 		return ct_make_error (err, errno, "block signals");
 
-	s->init.cgroup_wait = s->cg != NULL;
+	s->init.placed_wait = s->cg != NULL || s->init.userns;
 	if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return ct_make_error (err, errno, "create the sync socket");
 	s->sync_fd = sv[0];
@@ -792,16 +873,18 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 	if (s->init.attrs.has_cpu_initial &&
 	    sched_setaffinity (s->pid, sizeof (s->init.attrs.cpu_initial), &s->init.attrs.cpu_initial) < 0)
 		return ct_make_error (err, errno, "set the initial cpu affinity");
-	if (s->cg != NULL) {
+	/* On failure rt_spawn_release() kills and reaps the child. */
+	if (s->init.userns && place_in_userns (s, err) < 0)
+		return -1;
+	if (s->cg != NULL && rt_cg_enter (s->cg, s->pid, err) < 0)
+		return -1;
+	if (s->init.placed_wait) {
 		struct rt_sync_msg msg;
 
-		/* On failure rt_spawn_release() kills and reaps the child. */
-		if (rt_cg_enter (s->cg, s->pid, err) < 0)
-			return -1;
 		memset (&msg, 0, sizeof (msg));
-		msg.type = RT_SYNC_CGROUP;
+		msg.type = RT_SYNC_PLACED;
 		if (send (s->sync_fd, &msg, sizeof (msg), MSG_NOSIGNAL) != (ssize_t) sizeof (msg))
-			return ct_make_error (err, errno, "tell the container init its cgroup is ready");
+			return ct_make_error (err, errno, "tell the container init it is placed");
 	}
 	/* only the child talks to the console socket */
 	if (s->init.console_fd >= 0) {
@@ -950,6 +1033,9 @@ rt_spawn_release (struct rt_spawn *s)
 	s->sync_fd = s->pidns_fd = -1;
 	free (s->timens_offsets);
 	s->timens_offsets = NULL;
+	free (s->uid_map);
+	free (s->gid_map);
+	s->uid_map = s->gid_map = NULL;
 	if (s->notify_fd >= 0)
 		close (s->notify_fd);
 	s->notify_fd = -1;
@@ -998,6 +1084,8 @@ rt_init_release (struct rt_init *p)
 		close (p->start_state_fd);
 	if (p->console_fd >= 0)
 		close (p->console_fd);
+	if (p->userns_fd >= 0)
+		close (p->userns_fd);
 	rt_hook_list_release (&p->create_container);
 	rt_hook_list_release (&p->start_container);
 	memset (p, 0, sizeof (*p));
@@ -1006,5 +1094,6 @@ rt_init_release (struct rt_init *p)
 	p->hook_state_fd = -1;
 	p->start_state_fd = -1;
 	p->console_fd = -1;
+	p->userns_fd = -1;
 	p->state_fd = -1; /* borrowed: never closed here */
 }

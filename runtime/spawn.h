@@ -34,6 +34,9 @@ struct rt_spawn {
 	   /proc/self/timens_offsets first, or NULL */
 	bool new_timens;
 	char *timens_offsets;
+	/* a new user namespace: the text written to the child's uid_map and
+	   gid_map after clone (sync.h), else NULL */
+	char *uid_map, *gid_map;
 	int pidns_fd; /* pid namespace to join (the parent joins it), or -1 */
 	int sync_fd;  /* parent's end, or -1 */
 	/* foreground terminal: our end of the pair the child sends the pty

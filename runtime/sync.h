@@ -46,15 +46,24 @@
        (or RT_SYNC_ERROR: the child exits 1;
         the parent reports its own error)
 
-   cgroups (when the container has one): the child's first step waits
-   until the parent has written its pid into the cgroup, so nothing of the
-   container runs outside it, and a new cgroup namespace is unshared only
-   then, rooted at the container's cgroup:
+   Placement (when the container has a cgroup, or the process runs in a
+   user namespace of its own or a joined one): the child's first step waits
+   until the parent has written its pid into the cgroup and, for a new user
+   namespace, written /proc/PID/uid_map and gid_map (the parent, root on
+   the host, never the child), and, in any user namespace, its
+   oom_score_adj and rlimits (the child no longer has the host's
+   CAP_SYS_RESOURCE).  So nothing of the container runs outside its cgroup
+   or without its ids, and a new cgroup namespace is unshared only then,
+   rooted at the container's cgroup:
 
        parent                                   child
        clone() ------------------------------->  waits
+       uid_map, gid_map (new user namespace)
+       oom_score_adj, prlimit (user namespace)
        rt_cg_enter (pid)
-       RT_SYNC_CGROUP -------------------------> unshare (CLONE_NEWCGROUP) */
+       RT_SYNC_PLACED -------------------------> unshare (CLONE_NEWCGROUP),
+                                                  setns, setresuid (0) in
+                                                  the user namespace */
 #ifndef RT_SYNC_H
 #define RT_SYNC_H
 
@@ -65,7 +74,7 @@ enum rt_sync_type {
 	RT_SYNC_READY = 2,      /* child -> parent: blocked on the exec fifo next */
 	RT_SYNC_HOOKS = 3,      /* child -> parent: run the runtime's hooks now */
 	RT_SYNC_HOOKS_DONE = 4, /* parent -> child: they succeeded */
-	RT_SYNC_CGROUP = 5,     /* parent -> child: you are in the container's cgroup */
+	RT_SYNC_PLACED = 5,     /* parent -> child: cgroup, id maps and limits are set */
 };
 
 #define RT_SYNC_MSG_MAX 2048

@@ -144,6 +144,9 @@ check_namespaces (const struct ctx *c, ct_error_t *err)
 static int
 check_id_map (const char *what, const struct ct_rt_id_mapping *m, size_t n, ct_error_t *err)
 {
+	/* the kernel's limit on the lines of an id map (user_namespaces(7)) */
+	if (n > 340)
+		return ct_make_error (err, 0, "config.json: `%s`: %zu mappings, at most 340 are allowed", what, n);
 	for (size_t i = 0; i < n; i++) {
 		if (m[i].size == 0)
 			return ct_make_error (err, 0, "config.json: `%s[%zu].size`: must not be 0", what, i);
@@ -153,6 +156,18 @@ check_id_map (const char *what, const struct ct_rt_id_mapping *m, size_t n, ct_e
 			                      what, i);
 		if ((uint64_t) m[i].host_id + m[i].size - 1 > UINT32_MAX)
 			return ct_make_error (err, 0, "config.json: `%s[%zu]`: hostID range overflows uint32", what, i);
+		/* the kernel refuses a map whose ranges overlap on either side */
+		for (size_t j = 0; j < i; j++) {
+			if ((uint64_t) m[i].container_id < (uint64_t) m[j].container_id + m[j].size &&
+			    (uint64_t) m[j].container_id < (uint64_t) m[i].container_id + m[i].size)
+				return ct_make_error (err, 0,
+				                      "config.json: `%s[%zu]`: containerID range overlaps `%s[%zu]`",
+				                      what, i, what, j);
+			if ((uint64_t) m[i].host_id < (uint64_t) m[j].host_id + m[j].size &&
+			    (uint64_t) m[j].host_id < (uint64_t) m[i].host_id + m[i].size)
+				return ct_make_error (err, 0, "config.json: `%s[%zu]`: hostID range overlaps `%s[%zu]`",
+				                      what, i, what, j);
+		}
 	}
 	return 0;
 }

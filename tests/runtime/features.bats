@@ -31,7 +31,7 @@ teardown() {
 @test "features: only what is implemented" {
 	sane_run jq -c '[.hooks, .linux.namespaces, .linux.seccomp.enabled, .linux.apparmor.enabled]' "$FEATURES"
 	[ "$status" -eq 0 ]
-	[ "$output" = '[["prestart","createRuntime","createContainer","startContainer","poststart","poststop"],["pid","network","mount","ipc","uts","cgroup","time"],false,false]' ]
+	[ "$output" = '[["prestart","createRuntime","createContainer","startContainer","poststart","poststop"],["pid","network","mount","ipc","uts","cgroup","user","time"],false,false]' ]
 	# the cgroupfs driver on v1 and v2, no systemd driver
 	sane_run jq -c '.linux.cgroup' "$FEATURES"
 	[ "$output" = '{"v1":true,"v2":true,"systemd":false,"systemdUser":false,"rdma":true}' ]
@@ -51,6 +51,10 @@ teardown() {
 	update_config --argjson ns "$(jq -c '[.linux.namespaces[] | {type: .}]' "$FEATURES")" \
 		--argjson o "$opts" \
 		'del(.linux.resources) | .linux.namespaces = $ns | .mounts += [{destination: "/opts", type: "tmpfs", source: "tmpfs", options: $o}] | .process.args = ["true"]'
+	# a new user namespace needs maps: the identity, so the rootfs stays ours
+	if jq -e '.linux.namespaces | index("user")' "$FEATURES" >/dev/null; then
+		update_config '.linux.uidMappings = [{containerID: 0, hostID: 0, size: 65536}] | .linux.gidMappings = .linux.uidMappings'
+	fi
 	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
 	[ "$status" -eq 0 ]
 	# every capability listed can be granted (those our own bounding set

@@ -28,3 +28,4 @@ BATS_TESTS += %reldir%/update.bats
 BATS_TESTS += %reldir%/cgroups.bats
 BATS_TESTS += %reldir%/pause.bats
 BATS_TESTS += %reldir%/ps.bats
+BATS_TESTS += %reldir%/userns.bats
