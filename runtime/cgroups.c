@@ -13,6 +13,7 @@
 #include "fs.h"
 #include "log.h"
 #include "state.h"
+#include "strv.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -898,4 +899,93 @@ rt_cg_release (struct rt_cgroup *cg)
 		hier_release (&cg->h[i]);
 	free (cg->h);
 	memset (cg, 0, sizeof (*cg));
+}
+
+/* ---- exec --cgroup ---- */
+
+/* The hierarchy h's entry of the parsed specs: its controllers' or the
+   catch-all "" one, or NULL. */
+static const char *
+sub_for (const struct rt_cg_hier *h, char **keys, char **paths)
+{
+	size_t i;
+
+	for (i = 0; keys[i]; i++)
+		if (keys[i][0] != '\0' && !h->v2 && list_has (h->controllers, keys[i], ','))
+			return paths[i];
+	for (i = 0; keys[i]; i++)
+		if (keys[i][0] == '\0')
+			return paths[i];
+	return NULL;
+}
+
+int
+rt_cg_sub (const struct rt_cgroup *cg, char *const *specs, struct rt_cgroup *out, ct_error_t *err)
+{
+	cleanup_strv char **keys = xcalloc (1, sizeof (char *));
+	cleanup_strv char **paths = xcalloc (1, sizeof (char *));
+	size_t i, j, nspecs = ct_strv_len ((char **) specs);
+
+	memset (out, 0, sizeof (*out));
+	for (i = 0; i < nspecs; i++) {
+		const char *c = specs[i];
+		const char *colon = strchr (c, ':');
+		cleanup_free char *ctrls = NULL;
+		char *save = NULL, *ctl;
+
+		if (colon == NULL) {
+			if (nspecs != 1)
+				return ct_make_error (
+				        err, 0, "invalid --cgroup argument: %s (missing <controller>: prefix)", c);
+			ct_strv_push (&keys, "");
+			ct_strv_push (&paths, c);
+			continue;
+		}
+		if (strchr (colon + 1, ':') != NULL)
+			return ct_make_error (err, 0, "invalid --cgroup argument: %s", c);
+		if (cg->mode == RT_CG_UNIFIED)
+			return ct_make_error (
+			        err, 0, "invalid --cgroup argument: %s (no <controller>: prefix on cgroup v2)", c);
+		ctrls = strndup (c, (size_t) (colon - c));
+		if (ctrls == NULL || ctrls[0] == '\0' || strstr (ctrls, ",,") || ctrls[strlen (ctrls) - 1] == ',')
+			return ct_make_error (err, 0, "invalid --cgroup argument: %s (empty <controller> prefix)", c);
+		for (ctl = strtok_r (ctrls, ",", &save); ctl; ctl = strtok_r (NULL, ",", &save)) {
+			for (j = 0; keys[j]; j++)
+				if (strcmp (keys[j], ctl) == 0)
+					return ct_make_error (
+					        err, 0,
+					        "invalid --cgroup argument(s): controller %s specified multiple times",
+					        ctl);
+			ct_strv_push (&keys, ctl);
+			ct_strv_push (&paths, colon + 1);
+		}
+	}
+	out->mode = cg->mode;
+	for (i = 0; i < cg->n; i++) {
+		const struct rt_cg_hier *h = &cg->h[i];
+		const char *sub = sub_for (h, keys, paths);
+		struct rt_cg_hier *o = add_hier (out, h->v2, h->mount, h->controllers);
+
+		if (sub == NULL) {
+			o->path = xstrdup (h->path);
+		} else {
+			/* relative to the container's cgroup, never above it */
+			cleanup_free char *rel = clean_path (sub[0] == '/' ? sub + 1 : sub);
+			o->path = join_path (h->path, rel);
+		}
+		o->dirfd = hier_dirfd (o, err);
+		if (o->dirfd < 0) {
+			o->dirfd = -1;
+			return ct_error_wrap (err, "--cgroup `%s`", sub ? sub : "");
+		}
+	}
+	/* a controller nobody has: runc's manager fails the same way */
+	for (j = 0; keys[j]; j++) {
+		bool found = keys[j][0] == '\0';
+		for (i = 0; i < cg->n && !found; i++)
+			found = !cg->h[i].v2 && list_has (cg->h[i].controllers, keys[j], ',');
+		if (!found)
+			return ct_make_error (err, 0, "invalid --cgroup argument: controller %s not mounted", keys[j]);
+	}
+	return 0;
 }

@@ -56,6 +56,14 @@ int rt_cg_plan (struct rt_cgroup *cg, const char *cgroups_path, const char *id, 
    ancestors' cgroup.subtree_control) and open the dirfds. */
 int rt_cg_create (struct rt_cgroup *cg, ct_error_t *err);
 
+/* exec --cgroup (runc 1.1): specs are "PATH" (alone: every hierarchy) or
+   "CONTROLLER[,CONTROLLER]:PATH", PATH an existing sub-cgroup of the
+   container's, relative ("..": never above it).  *out is cg with those
+   hierarchies pointing at the sub-cgroups; rt_cg_release() it either way.
+   runc's errors: "invalid --cgroup argument: X", "... specified multiple
+   times"; on v2 a controller prefix is refused. */
+int rt_cg_sub (const struct rt_cgroup *cg, char *const *specs, struct rt_cgroup *out, ct_error_t *err);
+
 /* Write pid into cgroup.procs of every hierarchy. */
 int rt_cg_enter (const struct rt_cgroup *cg, pid_t pid, ct_error_t *err);
 

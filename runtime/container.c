@@ -548,6 +548,7 @@ int
 rt_container_exec (struct rt_container *c, const struct ct_rt_process *proc, const char *doc, const char *pfx,
                    const struct rt_exec_opts *o, int *status, ct_error_t *err)
 {
+	struct rt_cgroup sub_cg = { 0 };
 	struct rt_spawn_opts so = { 0 };
 	struct rt_spawn s;
 	int r = -1;
@@ -572,6 +573,15 @@ rt_container_exec (struct rt_container *c, const struct ct_rt_process *proc, con
 	if (rt_spawn_prepare_exec (proc, doc, pfx, c->pid, &so, &s, err) < 0)
 		goto out;
 	s.cg = c->cg.n > 0 ? &c->cg : NULL;
+	if (o->cgroups != NULL && o->cgroups[0] != NULL) {
+		if (c->cg.n == 0) {
+			ct_make_error (err, 0, "--cgroup: the container has no cgroup");
+			goto out;
+		}
+		if (rt_cg_sub (&c->cg, o->cgroups, &sub_cg, err) < 0)
+			goto out;
+		s.cg = &sub_cg;
+	}
 	/* The namespaces we opened must be the init's, not a reused pid's. */
 	if (!init_alive (c->pid, c->start)) {
 		ct_make_error (err, 0, "cannot exec in a stopped container");
@@ -598,6 +608,7 @@ rt_container_exec (struct rt_container *c, const struct ct_rt_process *proc, con
 		ct_log_debug ("exec in `%s` exited with status %d", c->id, *status);
 out:
 	rt_spawn_release (&s);
+	rt_cg_release (&sub_cg);
 	return r;
 }
 

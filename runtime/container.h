@@ -76,6 +76,7 @@ void rt_container_state_doc (const struct rt_container *c, const char *owner, st
 struct rt_exec_opts {
 	const char *pid_file; /* NULL: none */
 	bool ignore_paused;   /* --ignore-paused: exec even into a frozen cgroup */
+	char **cgroups;       /* --cgroup [CONTROLLERS:]PATH..., or NULL (rt_cg_sub) */
 	int preserve_fds;
 	bool detach;                /* return once the process runs */
 	const char *console_socket; /* --console-socket, or NULL */

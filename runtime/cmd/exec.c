@@ -19,7 +19,7 @@
 #define EXEC_USAGE                                                                                                    \
 	"cruntime exec [--process FILE] [-d] [--pid-file F] [--cwd DIR] [-e K=V]... [-u UID[:GID]] "                  \
 	"[-g GID]... [--cap CAP]... [--no-new-privs] [--preserve-fds N] [--ignore-paused] [-t] [--console-socket S] " \
-	"ID [COMMAND ARGS...]"
+	"[--cgroup [CONTROLLERS:]PATH]... ID [COMMAND ARGS...]"
 
 /* runc's exit status for an exec that failed before the process ran */
 #define EXEC_FAILED 255
@@ -33,7 +33,8 @@ struct exec_flags {
 	gid_t *gids; /* --additional-gids */
 	size_t n_gids;
 	bool no_new_privs;
-	bool tty; /* -t */
+	bool tty;       /* -t */
+	char **cgroups; /* --cgroup [CONTROLLERS:]PATH */
 	struct rt_exec_opts o;
 };
 
@@ -42,6 +43,7 @@ exec_flags_release (struct exec_flags *f)
 {
 	ct_strv_free (f->env);
 	ct_strv_free (f->caps);
+	ct_strv_free (f->cgroups);
 	free (f->gids);
 }
 
@@ -97,7 +99,9 @@ parse_flags (int argc, char **argv, struct exec_flags *f, ct_error_t *err)
 		case 'A':
 			return ct_make_error (err, 0, "exec --apparmor: not supported yet");
 		case 'G':
-			return ct_make_error (err, 0, "exec --cgroup: not supported yet");
+			ct_strv_push (&f->cgroups, optarg);
+			f->o.cgroups = f->cgroups;
+			break;
 		case 'w':
 			f->cwd = optarg;
 			break;

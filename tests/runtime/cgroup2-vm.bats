@@ -7,7 +7,7 @@
 load ../lib/helpers
 
 # The suites run in the guest; CT_VM_SUITES overrides (names below tests/runtime).
-VM_SUITES=${CT_VM_SUITES:-cgroups.bats pause.bats ps.bats update.bats cgroup-resources.bats cgroup-devices.bats events.bats}
+VM_SUITES=${CT_VM_SUITES:-cgroups.bats pause.bats ps.bats update.bats cgroup-resources.bats cgroup-devices.bats events.bats userns.bats}
 
 requires_vm() {
 	command -v qemu-system-x86_64 >/dev/null || skip "test requires qemu-system-x86"

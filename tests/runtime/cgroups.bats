@@ -217,3 +217,51 @@ all_dead() {
 	[ ! -e "$(cg_dir memory /system.slice/ct-test-cg$$.scope)" ]
 	[ -z "$(ls "$ROOT")" ]
 }
+
+# mkdir cgroup PATH/SUB in every hierarchy (v1 cpuset: with its parent's cpus and mems)
+mk_sub() {
+	local key mnt
+	while IFS='|' read -r key mnt; do
+		mkdir -p "$mnt$CG/$1"
+		if [[ ,$key, == *,cpuset,* ]]; then
+			cat "$mnt$CG/cpuset.cpus" >"$mnt$CG/$1/cpuset.cpus"
+			cat "$mnt$CG/cpuset.mems" >"$mnt$CG/$1/cpuset.mems"
+		fi
+	done < <(cg_hierarchies)
+}
+
+@test "cgroups: exec --cgroup runs the process in a sub-cgroup (runc 1.1's forms)" {
+	ct_run_d ct1
+	mk_sub sub
+	# PATH alone: every hierarchy
+	sane_run cruntime exec --cgroup sub ct1 cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c ":$CG/sub\$")" -eq "$(cg_keys | wc -l)" ]
+	if [ "$(cg_mode)" != v2 ]; then
+		# CONTROLLERS:PATH: only those; the others stay in the container's cgroup
+		sane_run cruntime exec --cgroup pids,memory:sub ct1 cat /proc/self/cgroup
+		[ "$status" -eq 0 ]
+		[ "$(echo "$output" | grep -c ":$CG/sub\$")" -eq 2 ]
+		echo "$output" | grep -q ":pids:$CG/sub\$"
+		echo "$output" | grep -q ":freezer:$CG\$"
+	else
+		sane_run cruntime exec --cgroup pids:sub ct1 true
+		[ "$status" -eq 255 ]
+		[[ "$output" == *"no <controller>: prefix on cgroup v2"* ]]
+	fi
+	# ".." cannot leave the container's cgroup: it is the container's own then
+	sane_run cruntime exec --cgroup ../../.. ct1 cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | grep -c ":$CG\$")" -eq "$(cg_keys | wc -l)" ]
+	# bad arguments, runc's words; a missing sub-cgroup names it
+	sane_run cruntime exec --cgroup a:b:c ct1 true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"invalid --cgroup argument: a:b:c"* ]]
+	sane_run cruntime exec --cgroup x --cgroup y ct1 true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"missing <controller>: prefix"* ]]
+	sane_run cruntime exec --cgroup nosuch ct1 true
+	[ "$status" -eq 255 ]
+	[[ "$output" == *"--cgroup \`nosuch\`"* ]]
+	cruntime delete -f ct1
+}
