@@ -142,6 +142,38 @@ post_hook_state (const struct rt_container *c, const struct ct_rt_spec *spec, st
 	}
 }
 
+/* A new user namespace on a pure v2 host: its root owns the cgroup
+   directory and the files it needs to manage it (runc 1.1). */
+static int
+give_cgroup_to_userns (const struct ct_rt_linux *l, const struct rt_cgroup *cg, ct_error_t *err)
+{
+	static const char *const files[] = { "", "cgroup.procs", "cgroup.subtree_control", "cgroup.threads" };
+	int fd = rt_cg_unified_dirfd (cg);
+	long uid = -1, gid = -1;
+	bool new_userns = false;
+	size_t i;
+
+	for (i = 0; l != NULL && i < l->n_namespaces; i++)
+		if (l->namespaces[i].type == CT_RT_NS_USER && l->namespaces[i].path == NULL)
+			new_userns = true;
+	if (!new_userns || cg->mode != RT_CG_UNIFIED || fd < 0)
+		return 0;
+	for (i = 0; i < l->n_uid_mappings; i++)
+		if (l->uid_mappings[i].container_id == 0)
+			uid = l->uid_mappings[i].host_id;
+	for (i = 0; i < l->n_gid_mappings; i++)
+		if (l->gid_mappings[i].container_id == 0)
+			gid = l->gid_mappings[i].host_id;
+	if (uid < 0 && gid < 0)
+		return 0; /* no root in the container to give it to */
+	for (i = 0; i < CT_ARRAY_SIZE (files); i++)
+		if (fchownat (fd, files[i], (uid_t) uid, (gid_t) gid, files[i][0] ? 0 : AT_EMPTY_PATH) < 0 &&
+		    !(errno == ENOENT && files[i][0]))
+			return ct_make_error (err, errno, "chown the cgroup's `%s` to the container's root",
+			                      files[i][0] ? files[i] : ".");
+	return 0;
+}
+
 /* The container's cgroup: planned and saved in the state directory before
    anything is made (a crash after the mkdir leaves what `delete -f` finds),
    then made, limited and given its device rules while still empty.  A
@@ -160,9 +192,12 @@ setup_cgroup (int dirfd, const char *id, const struct ct_rt_spec *spec, struct r
 		int e = ct_error_status (*err);
 		ct_error_t ignored = NULL;
 
+		cleanup_free char *msg = NULL;
+
 		if (!optional || (e != EACCES && e != EPERM && e != EROFS))
 			return -1;
-		ct_log_debug ("no cgroup for `%s`: %s", id, ct_error_string (*err));
+		msg = ct_error_string (*err);
+		ct_log_debug ("no cgroup for `%s`: %s", id, msg);
 		ct_error_release (err);
 		if (rt_cg_destroy (cg, &ignored) < 0)
 			ct_error_release (&ignored);
@@ -175,31 +210,7 @@ setup_cgroup (int dirfd, const char *id, const struct ct_rt_spec *spec, struct r
 	if (rt_cg_devices_apply (cg, res ? res->devices : NULL, res ? res->n_devices : 0, l ? l->devices : NULL,
 	                         l ? l->n_devices : 0, err) < 0)
 		return -1;
-	/* A new user namespace on a pure v2 host: its root owns the cgroup
-	   directory and the files it needs to manage it (runc 1.1). */
-	for (size_t i = 0; l != NULL && cg->mode == RT_CG_UNIFIED && i < l->n_namespaces; i++) {
-		static const char *const files[] = { "", "cgroup.procs", "cgroup.subtree_control", "cgroup.threads" };
-		int fd = rt_cg_unified_dirfd (cg);
-		long uid = -1, gid = -1;
-
-		if (l->namespaces[i].type != CT_RT_NS_USER || l->namespaces[i].path != NULL || fd < 0)
-			continue;
-		for (size_t j = 0; j < l->n_uid_mappings; j++)
-			if (l->uid_mappings[j].container_id == 0)
-				uid = l->uid_mappings[j].host_id;
-		for (size_t j = 0; j < l->n_gid_mappings; j++)
-			if (l->gid_mappings[j].container_id == 0)
-				gid = l->gid_mappings[j].host_id;
-		if (uid < 0 && gid < 0)
-			break; /* no root in the container to give it to */
-		for (size_t j = 0; j < CT_ARRAY_SIZE (files); j++)
-			if (fchownat (fd, files[j], (uid_t) uid, (gid_t) gid, files[j][0] ? 0 : AT_EMPTY_PATH) < 0 &&
-			    !(errno == ENOENT && files[j][0]))
-				return ct_make_error (err, errno, "chown the cgroup's `%s` to the container's root",
-				                      files[j][0] ? files[j] : ".");
-		break;
-	}
-	return 0;
+	return give_cgroup_to_userns (l, cg, err);
 }
 
 /* Everything in the container's cgroup dies, then the cgroup goes. */
