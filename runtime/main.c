@@ -15,7 +15,8 @@ static const struct ct_command commands[] = {
 	  "cruntime create [-b BUNDLE] [--console-socket PATH] [--pid-file PATH] [--no-pivot] "
 	  "[--no-new-keyring] [--preserve-fds N] ID" },
 	{ "delete", cmd_delete, "delete any resources held by the container", "cruntime delete [-f] ID" },
-	{ "events", cmd_events, "display container events such as OOM notifications, cpu, memory, and IO usage statistics",
+	{ "events", cmd_events,
+	  "display container events such as OOM notifications, cpu, memory, and IO usage statistics",
 	  "cruntime events [--stats] [--interval D] ID" },
 	{ "exec", cmd_exec, "execute new process inside the container", NULL },
 	{ "features", cmd_features, "show the enabled features", "cruntime features" },
