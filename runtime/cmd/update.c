@@ -9,9 +9,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
-#include <libgen.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 
 #include "cgroup-resources.h"
 #include "cgroups.h"
@@ -19,6 +17,7 @@
 #include "cmds.h"
 #include "container.h"
 #include "fs.h"
+#include "json.h"
 #include "log.h"
 #include "ocispec/runtime.h"
 #include "state.h"
@@ -27,9 +26,6 @@
 	"cruntime update [-r|--resources FILE|-] [--blkio-weight N] [--cpu-period N] [--cpu-quota N] "        \
 	"[--cpu-share N] [--cpu-rt-period N] [--cpu-rt-runtime N] [--cpuset-cpus CPUS] [--cpuset-mems MEMS] " \
 	"[--memory BYTES] [--memory-reservation BYTES] [--memory-swap BYTES] [--pids-limit N] ID"
-
-/* Same cap as every JSON document we read (STYLE.md 3.5). */
-#define UPDATE_MAX_DOC (4u * 1024 * 1024)
 
 enum {
 	OPT_BLKIO_WEIGHT = 256,
@@ -210,36 +206,6 @@ set_flag (struct ct_rt_resources *r, int opt, const char *name, const char *v, c
 	}
 }
 
-/* The -r document: a file or stdin ("-"), named in messages by its
-   basename or "stdin". */
-static int
-read_resources (const char *path, struct ct_rt_resources **out, ct_error_t *err)
-{
-	cleanup_free char *buf = NULL;
-	cleanup_free char *pcopy = NULL;
-	cleanup_close int fd = -1;
-	const char *source = "stdin";
-	size_t len = 0;
-
-	if (strcmp (path, "-") != 0) {
-		struct stat st;
-
-		pcopy = xstrdup (path);
-		source = basename (pcopy);
-		/* O_NONBLOCK: a FIFO must not hang us in open() */
-		fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-		if (fd < 0)
-			return ct_make_error (err, errno, "open `%s`", path);
-		if (fstat (fd, &st) < 0)
-			return ct_make_error (err, errno, "stat `%s`", path);
-		if (!S_ISREG (st.st_mode))
-			return ct_make_error (err, 0, "%s: not a regular file", source);
-	}
-	if (ct_fs_read_all_fd (fd >= 0 ? fd : STDIN_FILENO, UPDATE_MAX_DOC, &buf, &len, err) < 0)
-		return ct_error_wrap (err, "read `%s`", path);
-	return ct_rt_resources_decode (buf, len, source, out, err);
-}
-
 /* ---------------------------------------------------- merge into the stored config */
 
 #define MERGE_SET(dst, src, f)                     \
@@ -383,19 +349,30 @@ merge (struct ct_rt_resources *d, struct ct_rt_resources *s)
 	}
 }
 
-/* Merge r into ROOT/ID/config.json (written atomically, as create did). */
+/* The config create stored (RT_STATE_CONFIG): update merges into it.  A
+   foreground `run` stores none: *spec stays NULL then. */
 static int
-store_config (int dirfd, struct ct_rt_resources *r, ct_error_t *err)
+load_stored_config (int dirfd, struct ct_rt_spec **spec, ct_error_t *err)
 {
 	cleanup_free char *data = NULL;
-	cleanup_free char *out = NULL;
-	cleanup_rt_spec struct ct_rt_spec *spec = NULL;
-	size_t len = 0, olen = 0;
+	size_t len = 0;
 
-	if (ct_fs_read_all_at (dirfd, RT_STATE_CONFIG, UPDATE_MAX_DOC, &data, &len, err) < 0)
+	*spec = NULL;
+	if (faccessat (dirfd, RT_STATE_CONFIG, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+		return 0;
+	if (ct_fs_read_all_at (dirfd, RT_STATE_CONFIG, CT_JSON_MAX_SIZE, &data, &len, err) < 0)
 		return -1;
-	if (ct_rt_spec_decode (data, len, RT_STATE_CONFIG, &spec, err) < 0)
-		return -1;
+	return ct_rt_spec_decode (data, len, RT_STATE_CONFIG, spec, err);
+}
+
+/* Merge r into the stored config and write it back atomically, as create
+   did. */
+static int
+store_config (int dirfd, struct ct_rt_spec *spec, struct ct_rt_resources *r, ct_error_t *err)
+{
+	cleanup_free char *out = NULL;
+	size_t olen = 0;
+
 	if (spec->linux_ == NULL)
 		spec->linux_ = xzalloc (sizeof *spec->linux_);
 	if (spec->linux_->resources == NULL)
@@ -409,23 +386,13 @@ store_config (int dirfd, struct ct_rt_resources *r, ct_error_t *err)
 /* On v2 the swap file holds swap alone (memory.swap.max = swap - limit):
    a new swap without a new limit is converted against the stored limit. */
 static void
-fill_limit_for_swap (int dirfd, struct ct_rt_resources *r)
+fill_limit_for_swap (const struct ct_rt_spec *spec, struct ct_rt_resources *r)
 {
-	cleanup_free char *data = NULL;
-	cleanup_rt_spec struct ct_rt_spec *spec = NULL;
-	ct_error_t e = NULL;
-	size_t len = 0;
-	const struct ct_rt_resources *old;
+	const struct ct_rt_resources *old = spec->linux_ ? spec->linux_->resources : NULL;
 
 	if (r->memory == NULL || !r->memory->swap_present || r->memory->swap <= 0 ||
 	    (r->memory->limit_present && r->memory->limit != 0))
 		return;
-	if (ct_fs_read_all_at (dirfd, RT_STATE_CONFIG, UPDATE_MAX_DOC, &data, &len, &e) < 0 ||
-	    ct_rt_spec_decode (data, len, RT_STATE_CONFIG, &spec, &e) < 0) {
-		ct_error_release (&e);
-		return;
-	}
-	old = spec->linux_ ? spec->linux_->resources : NULL;
 	if (old != NULL && old->memory != NULL && old->memory->limit_present && old->memory->limit > 0) {
 		r->memory->limit = old->memory->limit;
 		r->memory->limit_present = true;
@@ -458,6 +425,7 @@ cmd_update (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	};
 	cleanup_rt_resources struct ct_rt_resources *flags = NULL;
 	cleanup_rt_resources struct ct_rt_resources *doc = NULL;
+	cleanup_rt_spec struct ct_rt_spec *spec = NULL;
 	struct ct_rt_resources *r;
 	const char *file = NULL;
 	struct rt_container c;
@@ -491,7 +459,7 @@ cmd_update (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	id = argv[optind];
 
 	/* runc 1.1: with -r the flags are ignored */
-	if (file != NULL && read_resources (file, &doc, err) < 0)
+	if (file != NULL && ct_rt_resources_load (file, &doc, err) < 0)
 		return -1;
 	r = doc != NULL ? doc : flags;
 	if (r->memory != NULL && (r->memory->kernel_present || r->memory->kernel_tcp_present))
@@ -507,12 +475,17 @@ cmd_update (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 		ct_make_error (err, ENOENT, "update `%s`: the container has no cgroup", id);
 		goto out;
 	}
-	fill_limit_for_swap (c.dirfd, r);
+	if (load_stored_config (c.dirfd, &spec, err) < 0) {
+		ct_error_wrap (err, "update `%s`: read the stored config", id);
+		goto out;
+	}
+	if (spec != NULL)
+		fill_limit_for_swap (spec, r);
 	if (rt_cg_apply (&c.cg, r, true, err) < 0) {
 		ct_error_wrap (err, "update `%s`", id);
 		goto out;
 	}
-	if (store_config (c.dirfd, r, err) < 0) {
+	if (spec != NULL && store_config (c.dirfd, spec, r, err) < 0) {
 		ct_error_wrap (err, "update `%s`: save the new limits", id);
 		goto out;
 	}

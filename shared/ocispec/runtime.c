@@ -957,6 +957,27 @@ ct_rt_resources_decode (const char *data, size_t len, const char *source, struct
 	return 0;
 }
 
+int
+ct_rt_resources_load (const char *path, struct ct_rt_resources **out, ct_error_t *err)
+{
+	cleanup_free char *buf = NULL;
+	cleanup_free char *pcopy = NULL;
+	const char *source = "stdin";
+	size_t len = 0;
+
+	if (strcmp (path, "-") != 0) {
+		if (read_doc (path, &buf, &len, &pcopy, &source, err) < 0)
+			return -1;
+	} else if (ct_fs_read_all_fd (STDIN_FILENO, CT_JSON_MAX_SIZE, &buf, &len, err) < 0) {
+		if (ct_error_status (*err) == EFBIG) {
+			ct_error_release (err);
+			return ct_make_error (err, 0, "stdin: document too large");
+		}
+		return ct_error_wrap (err, "read stdin");
+	}
+	return ct_rt_resources_decode (buf, len, source, out, err);
+}
+
 /* ------------------------------------------------------------ free */
 
 static void

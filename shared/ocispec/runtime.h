@@ -484,6 +484,9 @@ void ct_rt_process_freep (struct ct_rt_process **p);
    by ct_rt_resources_free. */
 int ct_rt_resources_decode (const char *data, size_t len, const char *source, struct ct_rt_resources **out,
                             ct_error_t *err);
+/* Read and decode the file at `path` (like ct_rt_spec_load), or standard
+   input for "-" (source "stdin"). */
+int ct_rt_resources_load (const char *path, struct ct_rt_resources **out, ct_error_t *err);
 void ct_rt_resources_free (struct ct_rt_resources *r);
 void ct_rt_resources_freep (struct ct_rt_resources **r);
 #define cleanup_rt_resources __attribute__ ((cleanup (ct_rt_resources_freep)))
