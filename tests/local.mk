@@ -37,7 +37,8 @@ EXTRA_DIST += \
 	%reldir%/vm/run-vm.sh \
 	%reldir%/vm/guest-run.sh \
 	%reldir%/vm/run-bats.sh \
-	%reldir%/lib/cgroups.bash
+	%reldir%/lib/cgroups.bash \
+	%reldir%/lib/resources.bash
 
 # Fixtures the bats suites make once per build tree (tests/lib/helpers.bash).
 clean-local: clean-local-tests

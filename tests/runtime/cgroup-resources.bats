@@ -5,6 +5,7 @@
 # files back through cg_file, which knows v1 (this hybrid host) and pure v2.
 
 load ../lib/helpers
+load ../lib/resources
 
 setup() {
 	requires root jq
@@ -14,30 +15,7 @@ setup() {
 }
 
 teardown() {
-	teardown_bundle
-	local d
-	[ -n "${CGNAME:-}" ] || return 0
-	for d in /sys/fs/cgroup/*/"$CGNAME" /sys/fs/cgroup/"$CGNAME"; do
-		[ -d "$d" ] && rmdir "$d"
-	done
-	return 0
-}
-
-cg_v2() {
-	[ -f /sys/fs/cgroup/cgroup.controllers ]
-}
-
-# cg_file CONTROLLER V1FILE V2FILE: the file of the container's cgroup.
-cg_file() {
-	if cg_v2; then
-		echo "/sys/fs/cgroup/$CGNAME/$3"
-	else
-		echo "/sys/fs/cgroup/$1/$CGNAME/$2"
-	fi
-}
-
-cg_read() {
-	head -n1 "$(cg_file "$@")"
+	resources_teardown
 }
 
 # `run -d` whose outcome the test checks (sane_run try_run_d ID): the init

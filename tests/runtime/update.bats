@@ -4,6 +4,7 @@
 # from the stored config.
 
 load ../lib/helpers
+load ../lib/resources
 
 setup() {
 	requires root jq
@@ -14,26 +15,7 @@ setup() {
 }
 
 teardown() {
-	teardown_bundle
-	local d
-	[ -n "${CGNAME:-}" ] || return 0
-	for d in /sys/fs/cgroup/*/"$CGNAME" /sys/fs/cgroup/"$CGNAME"; do
-		[ -d "$d" ] && rmdir "$d"
-	done
-	return 0
-}
-
-cg_v2() {
-	[ -f /sys/fs/cgroup/cgroup.controllers ]
-}
-
-# cg_read CONTROLLER V1FILE V2FILE: first line of the container's cgroup file.
-cg_read() {
-	if cg_v2; then
-		head -n1 "/sys/fs/cgroup/$CGNAME/$3"
-	else
-		head -n1 "/sys/fs/cgroup/$1/$CGNAME/$2"
-	fi
+	resources_teardown
 }
 
 stored() {
