@@ -18,6 +18,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "notify.h"
+#include "rootless.h"
 #include "ocispec/runtime.h"
 #include "spawn.h"
 #include "state.h"
@@ -174,17 +175,40 @@ give_cgroup_to_userns (const struct ct_rt_linux *l, const struct rt_cgroup *cg, 
 	return 0;
 }
 
+/* Rootless and the cgroup exists: each controller linux.resources asks
+   for must have been delegated to us (v2: offered in the new cgroup's
+   cgroup.controllers), else the limit could not be set. */
+static int
+check_delegated (const struct rt_cgroup *cg, const struct ct_rt_resources *res, ct_error_t *err)
+{
+	const char *v2_name, *field;
+	const char *v1_name = rt_rootless_requested (res, &v2_name, &field);
+	bool v2 = false;
+
+	if (v1_name == NULL)
+		return 0;
+	if (rt_cg_dirfd (cg, v1_name, &v2) >= 0 || (v2_name != NULL && rt_cg_dirfd (cg, v2_name, &v2) >= 0))
+		return 0;
+	return ct_make_error (err, EPERM, "config.json: `%s`: cgroup controller `%s` is not delegated to uid %u", field,
+	                      cg->mode == RT_CG_UNIFIED && v2_name ? v2_name : v1_name, (unsigned) geteuid ());
+}
+
 /* The container's cgroup: planned and saved in the state directory before
    anything is made (a crash after the mkdir leaves what `delete -f` finds),
-   then made, limited and given its device rules while still empty.  A
-   non-root caller that asked for nothing goes on without one when the
-   hierarchy is not writable (runc's rootless rule); *cg is then empty. */
+   then made, limited and given its device rules while still empty.
+   Rootless (runc's rule): when the hierarchy is not writable, a container
+   that asked for no limits (device rules aside) and no cgroupsPath goes
+   on without a cgroup (*cg is then empty); one that asked for a limit
+   fails naming the controller that is not delegated to us. */
 static int
-setup_cgroup (int dirfd, const char *id, const struct ct_rt_spec *spec, struct rt_cgroup *cg, ct_error_t *err)
+setup_cgroup (int dirfd, const char *id, const struct ct_rt_spec *spec, bool rootless, struct rt_cgroup *cg,
+              ct_error_t *err)
 {
 	const struct ct_rt_linux *l = spec->linux_;
 	const struct ct_rt_resources *res = l ? l->resources : NULL;
-	bool optional = geteuid () != 0 && res == NULL && (l == NULL || l->cgroups_path == NULL);
+	const char *v2_name, *field;
+	const char *wanted = rt_rootless_requested (res, &v2_name, &field);
+	bool optional = rootless && wanted == NULL && (l == NULL || l->cgroups_path == NULL);
 
 	if (rt_cg_plan (cg, l ? l->cgroups_path : NULL, id, err) < 0 || rt_cg_save (cg, dirfd, err) < 0)
 		return -1;
@@ -194,6 +218,10 @@ setup_cgroup (int dirfd, const char *id, const struct ct_rt_spec *spec, struct r
 
 		cleanup_free char *msg = NULL;
 
+		if (rootless && wanted != NULL && (e == EACCES || e == EPERM || e == EROFS))
+			return ct_error_wrap (
+			        err, "config.json: `%s`: cgroup controller `%s` is not delegated to uid %u", field,
+			        cg->mode == RT_CG_UNIFIED && v2_name ? v2_name : wanted, (unsigned) geteuid ());
 		if (!optional || (e != EACCES && e != EPERM && e != EROFS))
 			return -1;
 		msg = ct_error_string (*err);
@@ -205,11 +233,22 @@ setup_cgroup (int dirfd, const char *id, const struct ct_rt_spec *spec, struct r
 		unlinkat (dirfd, RT_STATE_CGROUP, 0);
 		return 0;
 	}
+	if (rootless && check_delegated (cg, res, err) < 0)
+		return -1;
 	if (res != NULL && rt_cg_apply (cg, res, false, err) < 0)
 		return -1;
 	if (rt_cg_devices_apply (cg, res ? res->devices : NULL, res ? res->n_devices : 0, l ? l->devices : NULL,
-	                         l ? l->n_devices : 0, err) < 0)
-		return -1;
+	                         l ? l->n_devices : 0, err) < 0) {
+		cleanup_free char *msg = NULL;
+
+		/* device rules need privileges a rootless caller lacks (v2:
+		   BPF); runc goes on without them too */
+		if (!rootless)
+			return -1;
+		msg = ct_error_string (*err);
+		ct_log_debug ("no device rules for `%s`: %s", id, msg);
+		ct_error_release (err);
+	}
 	return give_cgroup_to_userns (l, cg, err);
 }
 
@@ -263,7 +302,7 @@ create_in (int dirfd, const char *id, const char *bundle, const struct rt_create
 	so.detach = mode != RT_CREATE_FOREGROUND;
 	so.id = id;
 	so.console_socket = o->console_socket;
-	if (rt_spawn_prepare (spec, &so, &s, err) < 0 || setup_cgroup (dirfd, id, spec, &cg, err) < 0)
+	if (rt_spawn_prepare (spec, &so, &s, err) < 0 || setup_cgroup (dirfd, id, spec, o->rootless, &cg, err) < 0)
 		goto out;
 	s.cg = cg.n > 0 ? &cg : NULL;
 	if (cg.n > 0) {

@@ -21,6 +21,7 @@ struct rt_create_opts {
 	int preserve_fds;
 	bool keep;                  /* foreground run: keep the stopped container's state */
 	const char *console_socket; /* --console-socket, or NULL */
+	bool rootless;              /* --rootless resolved (rootless.h): cgroup errors tolerated */
 };
 
 enum rt_create_mode {

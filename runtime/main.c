@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "cmd/cmds.h"
 #include "log.h"
+#include "rootless.h"
 
 /* Every runc command, in runc's order; fn == NULL answers
    "cruntime <cmd>: not implemented yet" (exit 1).  checkpoint/restore are
@@ -50,9 +51,11 @@ usage (FILE *f)
 	       "   --log FILE              set the log file to write cruntime logs to (default is stderr)\n"
 	       "   --log-format text|json  set the log format (default: text)\n"
 	       "   --log-level LEVEL       error, warning, info or debug (default: warning)\n"
-	       "   --root DIR              root directory for storage of container state (default: /run/cruntime)\n"
+	       "   --root DIR              root directory for storage of container state\n"
+	       "                           (default: /run/cruntime, or $XDG_RUNTIME_DIR/cruntime when rootless)\n"
 	       "   --systemd-cgroup        use the systemd cgroup driver (not supported yet)\n"
-	       "   --rootless true|false|auto  ignore cgroup permission errors (default: auto)\n"
+	       "   --rootless true|false|auto  ignore cgroup permission errors when no resources are\n"
+	       "                           requested (default: auto: when not root)\n"
 	       "   --help, -h              show help\n"
 	       "   --version, -v           print the version\n",
 	       f);
@@ -132,29 +135,18 @@ parse_globals (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	return 0;
 }
 
-/* runc's default: /run/cruntime for root; $XDG_RUNTIME_DIR/cruntime for
-   others (rootless), where they can write. */
-static const char *
-default_root (char **buf)
-{
-	const char *xdg = getenv ("XDG_RUNTIME_DIR");
-
-	if (geteuid () == 0 || xdg == NULL || xdg[0] != '/')
-		return "/run/cruntime";
-	xasprintf (buf, "%s/cruntime", xdg);
-	return *buf;
-}
-
 int
 main (int argc, char **argv)
 {
 	struct ct_globals g = { 0 };
 	cleanup_free char *root_buf = NULL;
+	const char *xdg_root;
+	bool xdg = false;
 	ct_error_t err = NULL;
 	int r;
 
 	g.tool = "cruntime";
-	g.root = default_root (&root_buf);
+	g.root = xdg_root = rt_rootless_default_root (&root_buf, &xdg);
 	g.rootless = "auto";
 
 	r = parse_globals (&g, argc, argv, &err);
@@ -163,6 +155,9 @@ main (int argc, char **argv)
 	/* r > 0: --help or --version answered */
 	if (r != 0)
 		return ct_cli_exit (r < 0 ? -1 : 0, &err);
+	/* runc makes the XDG root (0700, sticky) when it is the one in use */
+	if (xdg && g.root == xdg_root && rt_rootless_make_root (xdg_root, &err) < 0)
+		return ct_cli_exit (-1, &err);
 	if (optind >= argc) {
 		usage (stderr);
 		return 1;

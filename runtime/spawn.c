@@ -18,6 +18,7 @@
 #include "log.h"
 #include "namespaces.h"
 #include "notify.h"
+#include "rootless.h"
 #include "spawn.h"
 #include "strv.h"
 #include "sync.h"
@@ -191,24 +192,6 @@ prepare_devices (const struct ct_rt_linux *l, struct rt_init *p, ct_error_t *err
 	return 0;
 }
 
-/* The text of /proc/PID/uid_map or gid_map: "containerID hostID size"
-   lines, written at once (validate.c checked sizes, overlaps, count). */
-static char *
-format_id_map (const struct ct_rt_id_mapping *m, size_t n)
-{
-	char *text = xstrdup ("");
-
-	for (size_t i = 0; i < n; i++) {
-		char *next = NULL;
-
-		xasprintf (&next, "%s%u %u %u\n", text, (unsigned) m[i].container_id, (unsigned) m[i].host_id,
-		           (unsigned) m[i].size);
-		free (text);
-		text = next;
-	}
-	return text;
-}
-
 static int
 prepare_namespaces (const struct ct_rt_spec *spec, struct rt_spawn *s, ct_error_t *err)
 {
@@ -241,8 +224,8 @@ prepare_namespaces (const struct ct_rt_spec *spec, struct rt_spawn *s, ct_error_
 			s->clone_flags |= k->flag;
 			if (k->flag == CLONE_NEWUSER) {
 				s->init.new_userns = true;
-				s->uid_map = format_id_map (l->uid_mappings, l->n_uid_mappings);
-				s->gid_map = format_id_map (l->gid_mappings, l->n_gid_mappings);
+				s->uid_map = rt_id_map_format (l->uid_mappings, l->n_uid_mappings);
+				s->gid_map = rt_id_map_format (l->gid_mappings, l->n_gid_mappings);
 			}
 			continue;
 		}
@@ -763,9 +746,9 @@ place_in_userns (struct rt_spawn *s, ct_error_t *err)
 	size_t i;
 
 	if (p->new_userns) {
-		if (write_proc (s->pid, "uid_map", s->uid_map, err) < 0)
+		if (rt_id_map_write (s->pid, false, s->uid_map, err) < 0)
 			return ct_error_wrap (err, "config.json: `linux.uidMappings`");
-		if (write_proc (s->pid, "gid_map", s->gid_map, err) < 0)
+		if (rt_id_map_write (s->pid, true, s->gid_map, err) < 0)
 			return ct_error_wrap (err, "config.json: `linux.gidMappings`");
 	}
 	if (p->has_oom_score_adj) {

@@ -6,6 +6,7 @@
 #include "cgroups.h"
 #include "cmds.h"
 #include "container.h"
+#include "rootless.h"
 
 int
 cmd_create (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
@@ -20,5 +21,6 @@ cmd_create (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 		return r < 0 ? -1 : 0;
 	if (g->systemd_cgroup)
 		return rt_cg_check_systemd (err);
+	o.rootless = rt_rootless (g->rootless);
 	return rt_container_create (g->root, argv[optind], &o, RT_CREATE_CREATED, &status, err);
 }

@@ -7,6 +7,7 @@
 #include "cgroups.h"
 #include "cmds.h"
 #include "container.h"
+#include "rootless.h"
 
 #define RUN_USAGE                                                                                        \
 	"cruntime run [-b|--bundle DIR] [-d] [--keep] [--pid-file F] [--console-socket S] [--no-pivot] " \
@@ -94,6 +95,7 @@ cmd_run (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 		return r < 0 ? -1 : 0;
 	if (g->systemd_cgroup)
 		return rt_cg_check_systemd (err);
+	o.rootless = rt_rootless (g->rootless);
 	if (rt_container_create (g->root, argv[optind], &o, detach ? RT_CREATE_DETACHED : RT_CREATE_FOREGROUND, &status,
 	                         err) < 0)
 		return -1;
