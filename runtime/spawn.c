@@ -764,11 +764,64 @@ place_in_userns (struct rt_spawn *s, ct_error_t *err)
 	return 0;
 }
 
+/* Rootless exec: the container's user namespace owns its pid namespace,
+   which only a process with capabilities there may join.  Like fork():
+   returns the new process's pid, 0 in it, -1 with errno.  A helper joins
+   the user namespace (joins[0], dropped from the new process's plan) and
+   the pid namespace, then clones with CLONE_PARENT, so the new process
+   is our child and in the pid namespace; the helper sends its pid back. */
+static long
+clone_in_userns (struct rt_spawn *s, unsigned long flags)
+{
+	cleanup_close int rd = -1;
+	int pipefd[2], status, e;
+	long pid = -1;
+	pid_t helper;
+
+	if (pipe2 (pipefd, O_CLOEXEC) < 0)
+		return -1;
+	rd = pipefd[0];
+	helper = fork ();
+	if (helper < 0) {
+		e = errno;
+		close (pipefd[1]);
+		errno = e;
+		return -1;
+	}
+	if (helper == 0) {
+		long child = -1;
+
+		if (setns (s->init.joins[0].fd, CLONE_NEWUSER) == 0 && setns (s->pidns_fd, CLONE_NEWPID) == 0) {
+			memmove (&s->init.joins[0], &s->init.joins[1],
+			         (s->init.n_joins - 1) * sizeof (s->init.joins[0]));
+			s->init.n_joins--;
+			child = syscall (SYS_clone, flags | CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+			if (child == 0) {
+				close (pipefd[1]);
+				return 0;
+			}
+		}
+		if (child < 0)
+			child = -errno;
+		_exit (write (pipefd[1], &child, sizeof (child)) == (ssize_t) sizeof (child) ? 0 : 1);
+	}
+	close (pipefd[1]);
+	e = read (rd, &pid, sizeof (pid)) == (ssize_t) sizeof (pid) ? 0 : EIO;
+	while (waitpid (helper, &status, 0) < 0 && errno == EINTR)
+		;
+	if (e != 0 || pid < 0) {
+		errno = e != 0 ? e : (int) -pid;
+		return -1;
+	}
+	return pid;
+}
+
 int
 rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 {
 	cleanup_close int own_pidns = -1;
 	cleanup_close int own_timens = -1;
+	bool in_userns = false;
 	int timens_errno;
 	int sv[2];
 	int child_fd;
@@ -804,8 +857,15 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 		own_pidns = open ("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 		if (own_pidns < 0 || setns (s->pidns_fd, CLONE_NEWPID) < 0) {
 			int e = errno;
-			close (child_fd);
-			return ct_make_error (err, e, "join the pid namespace");
+			/* rootless exec: through the user namespace (clone_in_userns) */
+			in_userns = own_pidns >= 0 && e == EPERM && s->init.n_joins > 0 &&
+			            s->init.joins[0].flag == CLONE_NEWUSER;
+			if (!in_userns) {
+				close (child_fd);
+				return ct_make_error (err, e, "join the pid namespace");
+			}
+			close (own_pidns);
+			own_pidns = -1;
 		}
 	}
 
@@ -823,7 +883,10 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 
 	/* Raw clone without CLONE_VM behaves like fork(): the child runs on a
 	   copy of our stack, and is pid 1 when CLONE_NEWPID is set. */
-	pid = syscall (SYS_clone, (unsigned long) s->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (in_userns)
+		pid = clone_in_userns (s, (unsigned long) s->clone_flags);
+	else
+		pid = syscall (SYS_clone, (unsigned long) s->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	clone_errno = errno;
 	if (pid != 0 && own_pidns >= 0 && setns (own_pidns, CLONE_NEWPID) < 0)
 		ct_log_warning ("cannot return to our own pid namespace: errno %d", errno);
