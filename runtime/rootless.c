@@ -238,5 +238,19 @@ rt_rootless_requested (const struct ct_rt_resources *r, const char **v2_name, co
 		*v2_name = "rdma", *field = "linux.resources.rdma";
 		return "rdma";
 	}
+	/* v2 keys, "CONTROLLER.PARAMETER" (cgroup.* files need none) */
+	for (size_t i = 0; r->unified_present && i < r->unified.n; i++) {
+		static const char *const v2[] = { "memory", "cpu", "cpuset", "io", "pids", "hugetlb", "rdma", "misc" };
+		const char *key = r->unified.keys[i];
+
+		for (size_t j = 0; j < CT_ARRAY_SIZE (v2); j++) {
+			size_t len = strlen (v2[j]);
+
+			if (strncmp (key, v2[j], len) == 0 && key[len] == '.') {
+				*v2_name = v2[j], *field = "linux.resources.unified";
+				return v2[j];
+			}
+		}
+	}
 	return NULL;
 }

@@ -119,6 +119,12 @@ teardown() {
 	sane_run rl_cruntime exec ct1 /testinit id
 	[ "$status" -eq 0 ]
 	[[ "$output" == "uid=0 gid=0 groups="* ]]
+	# no cgroup (nothing asked for, nothing delegated): pause says so
+	if ! as_user test -w /sys/fs/cgroup/freezer 2>/dev/null; then
+		sane_run rl_cruntime pause ct1
+		[ "$status" -eq 1 ]
+		[[ "$output" == *'cannot pause `ct1`: it has no cgroup'* ]]
+	fi
 	local pid
 	pid=$(rl_cruntime state ct1 | jq -r .pid)
 	# the host sees the user, not root
@@ -279,4 +285,24 @@ teardown() {
 	# the same document but for the spec version we speak
 	[ "$(jq -S 'del(.ociVersion)' "$RL_DIR/ours/config.json")" = "$(jq -S 'del(.ociVersion)' "$RL_DIR/runc/config.json")" ]
 	[ "$(jq -c .linux.uidMappings "$RL_DIR/ours/config.json")" = '[{"containerID":0,"hostID":'"$RL_UID"',"size":1}]' ]
+}
+
+@test "rootless: the default state root follows runc's XDG_RUNTIME_DIR rule" {
+	# every command makes it, setup's spec --rootless too (runc's rule)
+	[ "$(stat -c %a "$RL_XDG/cruntime")" = 1700 ]
+	rmdir "$RL_XDG/cruntime"
+	# no XDG_RUNTIME_DIR: /run/cruntime (which the user cannot write)
+	sane_run as_user env -u XDG_RUNTIME_DIR "$CRUNTIME" list -q
+	[ ! -e "$RL_XDG/cruntime" ]
+	# root of a user namespace of its own: $USER decides, as runc
+	sane_run as_user env USER=root unshare --user --map-root-user "$CRUNTIME" list -q
+	[ ! -e "$RL_XDG/cruntime" ]
+	sane_run as_user unshare --user --map-root-user "$CRUNTIME" list -q
+	[ "$status" -eq 0 ]
+	[ -d "$RL_XDG/cruntime" ]
+	# an explicit --root is used as given, the XDG one left alone
+	rmdir "$RL_XDG/cruntime"
+	sane_run rl_cruntime --root "$RL_XDG/other" list -q
+	[ "$status" -eq 0 ]
+	[ ! -e "$RL_XDG/cruntime" ]
 }
