@@ -23,6 +23,7 @@ include %reldir%/runtime/local.mk
 include %reldir%/imagetool/local.mk
 include %reldir%/buildtool/local.mk
 BATS_TESTS += %reldir%/build/configure.bats
+BATS_TESTS += %reldir%/build/fuzz.bats
 
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS) $(BATS_TESTS)
