@@ -13,8 +13,18 @@ MAPS='.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
 MOUNT_MAPS='"uidMappings": [{"containerID": 1000, "hostID": 100000, "size": 1}],
 	"gidMappings": [{"containerID": 1000, "hostID": 100000, "size": 1}]'
 
+# kernel_at_least MAJOR MINOR
+kernel_at_least() {
+	[ "$(uname -r | awk -F. -v a="$1" -v b="$2" '{ print ($1 > a || ($1 == a && $2 >= b)) }')" = 1 ]
+}
+
 setup() {
 	requires root jq
+	kernel_at_least 5 12 || skip "test requires mount_setattr (Linux 5.12)"
+	# the host dirs live in /tmp: tmpfs takes idmapped mounts since Linux 6.3
+	if [ "$(stat -f -c %T /tmp)" = tmpfs ] && ! kernel_at_least 6 3; then
+		skip "test requires a /tmp that supports idmapped mounts"
+	fi
 	setup_bundle
 	HOSTDIR=
 	JOINER=

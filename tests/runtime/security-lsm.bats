@@ -138,6 +138,17 @@ nothing_left() {
 	[[ "$output" == unconfined* ]]
 }
 
+@test "lsm: a profile AppArmor does not know fails the start, naming it (AppArmor hosts)" {
+	requires root
+	apparmor_on || skip "test requires AppArmor"
+	setup_bundle
+	update_config '.process.apparmorProfile = "cruntime-test-no-such-profile" | .process.args = ["true"]'
+	sane_run cruntime run -b "$BUNDLE" ct1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'lsm: apply the AppArmor profile: write `exec cruntime-test-no-such-profile`'* ]]
+	nothing_left
+}
+
 @test "lsm: the SELinux label is the process's (SELinux hosts)" {
 	requires root
 	selinux_on || skip "test requires SELinux"
