@@ -63,6 +63,9 @@ rt_idmap_check (const struct ct_rt_spec *spec, ct_error_t *err)
 			return ct_make_error (
 			        err, 0, "config.json: `mounts[%zu]`: idmap without uidMappings needs a user namespace",
 			        i);
+		/* the helper user namespace's maps need root (runc 1.2 refuses too) */
+		if (geteuid () != 0)
+			return ct_make_error (err, 0, "config.json: `mounts[%zu]`: idmapped mounts need root", i);
 	}
 	return 0;
 }

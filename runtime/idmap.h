@@ -20,7 +20,8 @@ bool rt_idmap_supported (void);
 
 /* The rules that need no system call: mappings only on binds, uid and
    gid mappings together, idmap without mappings only with a user
-   namespace.  Mappings without the idmap option imply it (runc 1.2). */
+   namespace; and root (not rootless).  Mappings without the idmap option
+   imply it (runc 1.2). */
 int rt_idmap_check (const struct ct_rt_spec *spec, ct_error_t *err);
 
 /* Make the detached mounts of p->mounts[i] (i < spec->n_mounts) that ask

@@ -36,6 +36,8 @@ test_check (void)
 	struct ct_rt_spec spec = { .mounts = &m, .n_mounts = 1, .linux_ = &l };
 	ct_error_t err = NULL;
 
+	if (geteuid () != 0)
+		return TAP_SKIP; /* test_rootless */
 	/* a plain bind: nothing to check */
 	CHECK (rt_idmap_check (&spec, &err) == 0);
 	/* idmap, no mappings, no user namespace */
@@ -67,9 +69,32 @@ test_check (void)
 	return 0;
 }
 
+static int
+test_rootless (void)
+{
+	struct ct_rt_id_mapping map = { .container_id = 0, .host_id = 1000, .size = 1 };
+	struct ct_rt_mount m = { .destination = (char *) "/mnt",
+		                 .type = (char *) "bind",
+		                 .source = (char *) "/tmp",
+		                 .uid_mappings = &map,
+		                 .n_uid_mappings = 1,
+		                 .gid_mappings = &map,
+		                 .n_gid_mappings = 1 };
+	struct ct_rt_spec spec = { .mounts = &m, .n_mounts = 1 };
+	ct_error_t err = NULL;
+
+	if (geteuid () == 0)
+		return TAP_SKIP;
+	CHECK (rt_idmap_check (&spec, &err) < 0);
+	CHECK_ERR (err, "config.json: `mounts[0]`: idmapped mounts need root");
+	ct_error_release (&err);
+	return 0;
+}
+
 static const struct tap_test tests[] = {
 	TAP_TEST (test_options),
 	TAP_TEST (test_check),
+	TAP_TEST (test_rootless),
 };
 
 int
