@@ -363,6 +363,24 @@ step_keyring (struct init_state *s, ct_error_t *err)
 	return 0;
 }
 
+/* SELinux: the session keyring the next step joins gets the label (runc
+   sets it early, before the keyring too). */
+static int
+step_lsm_keyring (struct init_state *s, ct_error_t *err)
+{
+	return rt_lsm_apply_keycreate (&s->p->lsm, err);
+}
+
+/* The AppArmor profile and SELinux label the next execve() switches to:
+   as root still and before no_new_privs, which restricts profile changes
+   (runc applies both before finalizeNamespace).  The startContainer hooks
+   this process runs later are exec'd under them too, as with runc. */
+static int
+step_lsm (struct init_state *s, ct_error_t *err)
+{
+	return rt_lsm_apply_exec (&s->p->lsm, err);
+}
+
 static int
 step_credentials (struct init_state *s, ct_error_t *err)
 {
@@ -570,9 +588,11 @@ static const struct init_step {
 	/* raising limits may need CAP_SYS_RESOURCE: before credentials */
 	{ "rlimits", step_rlimits, STEP_BOTH },
 	{ "close fds", step_close_fds, STEP_BOTH },
+	{ "keyring label", step_lsm_keyring, STEP_BOTH },
 	{ "keyring", step_keyring, STEP_BOTH },
 	{ "scheduler", step_sched, STEP_BOTH },
 	{ "user namespace", step_join_userns, STEP_INIT },
+	{ "lsm", step_lsm, STEP_BOTH },
 	{ "credentials", step_credentials, STEP_BOTH },
 	{ "cwd", step_cwd, STEP_BOTH },
 	{ "capabilities", step_caps, STEP_BOTH },

@@ -13,6 +13,7 @@
 
 #include "attrs.h"
 #include "hooks.h"
+#include "lsm.h"
 #include "mounts.h"
 
 struct rt_ns_join {
@@ -101,6 +102,8 @@ struct rt_init {
 	sigset_t sigmask; /* the mask to restore just before execve() */
 	/* scheduler, ioPriority, execCPUAffinity.final, personality, sysctl */
 	struct rt_attrs attrs;
+	/* apparmorProfile, selinuxLabel: written before the credentials */
+	struct rt_lsm lsm;
 
 	/* process.terminal: a pty whose master goes to console_fd (connected
 	   to --console-socket by the parent, O_CLOEXEC); the init also binds

@@ -29,6 +29,8 @@ libruntime_a_SOURCES = \
 	%reldir%/cgroup-stats.c %reldir%/cgroup-stats.h \
 	%reldir%/cgroup-mount.c %reldir%/cgroup-mount.h \
 	%reldir%/hooks.c %reldir%/hooks.h \
+	%reldir%/idmap.c %reldir%/idmap.h \
+	%reldir%/lsm.c %reldir%/lsm.h \
 	%reldir%/init.c %reldir%/init.h \
 	%reldir%/mounts.c %reldir%/mounts.h \
 	%reldir%/namespaces.c %reldir%/namespaces.h \

@@ -78,10 +78,8 @@ static const struct mount_flag recursive_flags[] = {
 	{ "rnostrictatime", true, MOUNT_ATTR_STRICTATIME },
 };
 
-/* Recognised, but they need user namespaces (another part of the work). */
+/* Recognised, but not implemented. */
 static const char *const unsupported_options[] = {
-	"idmap",
-	"ridmap",
 	"tmpcopyup",
 	NULL,
 };
@@ -142,6 +140,8 @@ const char *const rt_mount_known_options[] = {
 	"ratime",
 	"rstrictatime",
 	"rnostrictatime",
+	"idmap",
+	"ridmap",
 	NULL,
 };
 
@@ -164,9 +164,17 @@ rt_mount_parse_options (char *const *opts, size_t n, struct rt_mount *m, ct_erro
 	size_t i, j;
 	char *data = NULL;
 
+	m->idmap_fd = -1;
 	for (i = 0; i < n; i++) {
 		const char *o = opts[i];
 		bool done = false;
+
+		/* not for mount(2): idmap.c makes the mount */
+		if (strcmp (o, "idmap") == 0 || strcmp (o, "ridmap") == 0) {
+			m->idmap = true;
+			m->ridmap = m->ridmap || o[0] == 'r';
+			continue;
+		}
 
 		for (j = 0; j < CT_ARRAY_SIZE (mount_flags) && !done; j++) {
 			if (strcmp (mount_flags[j].name, o) != 0)
@@ -232,7 +240,10 @@ rt_mount_release (struct rt_mount *m)
 	free (m->dest);
 	free (m->type);
 	free (m->data);
+	if (m->idmap_fd >= 0)
+		close (m->idmap_fd);
 	memset (m, 0, sizeof (*m));
+	m->idmap_fd = -1;
 }
 
 /* ---- child side ---- */
@@ -309,7 +320,12 @@ rt_mount_do (int rootfd, const struct rt_mount *m, ct_error_t *err)
 	fd_path (target, sizeof (target), fd);
 
 	if (m->bind) {
-		if (mount (m->source, target, NULL, MS_BIND | (m->rec ? MS_REC : 0), NULL) < 0)
+		if (m->idmap_fd >= 0) {
+			if (syscall (SYS_move_mount, m->idmap_fd, "", fd, "",
+			             MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+				return ct_make_error (err, errno, "attach the idmapped mount of `%s` on `%s`",
+				                      m->source, m->dest);
+		} else if (mount (m->source, target, NULL, MS_BIND | (m->rec ? MS_REC : 0), NULL) < 0)
 			return ct_make_error (err, errno, "bind mount `%s` on `%s`", m->source, m->dest);
 		if (m->flags != 0) {
 			/* Flags on a bind need a remount of the new mount: reopen the

@@ -27,6 +27,11 @@ struct rt_mount {
 	/* rro, rnosuid, ...: MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE) */
 	bool rec_attrs;
 	uint64_t attr_set, attr_clr;
+	/* idmap, ridmap (or mount id mappings): the parent's detached,
+	   idmapped copy of the source (idmap.h), attached instead of a bind;
+	   -1 until made; ridmap idmaps the mounts below it too */
+	bool idmap, ridmap;
+	int idmap_fd;
 	/* what a cgroup mount shows, set by the parent once the container's
 	   cgroup exists (borrowed); NULL: an empty tmpfs, nothing of the host */
 	const struct rt_cg_mount *cg_plan;
@@ -45,7 +50,7 @@ struct rt_device {
 
 /* Parse mount options into m->flags, m->propagation, m->bind/rec and m->data
    (unknown options go to data, as runc does).  Fails only on an option that
-   we recognise but do not implement (e.g. "idmap"). */
+   we recognise but do not implement (e.g. "tmpcopyup"). */
 int rt_mount_parse_options (char *const *opts, size_t n, struct rt_mount *m, ct_error_t *err);
 
 /* The options rt_mount_parse_options() turns into flags, for `features`. */

@@ -15,7 +15,9 @@
 #include "attrs.h"
 #include "caps.h"
 #include "hooks.h"
+#include "idmap.h"
 #include "log.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "notify.h"
 #include "rootless.h"
@@ -66,15 +68,7 @@ strv_dup_nonnull (char **v)
 static int
 check_process (const struct ct_rt_process *p, const char *doc, const char *pfx, ct_error_t *err)
 {
-	const char *field = NULL;
-
-	if (p->apparmor_profile != NULL)
-		field = "apparmorProfile";
-	else if (p->selinux_label != NULL)
-		field = "selinuxLabel";
-	if (field != NULL)
-		return ct_make_error (err, 0, "%s: `%s%s`: not supported yet", doc, pfx, field);
-	return 0;
+	return rt_lsm_check_process (p, doc, pfx, err);
 }
 
 int
@@ -86,9 +80,8 @@ rt_spawn_check_supported (const struct ct_rt_spec *spec, ct_error_t *err)
 
 	if (p != NULL && check_process (p, "config.json", "process.", err) < 0)
 		return -1;
-	for (i = 0; i < spec->n_mounts; i++)
-		if (spec->mounts[i].n_uid_mappings || spec->mounts[i].n_gid_mappings)
-			return ct_make_error (err, 0, "config.json: `mounts[%zu].uidMappings`: not supported yet", i);
+	if (rt_idmap_check (spec, err) < 0)
+		return -1;
 	if (l == NULL)
 		return 0;
 	for (i = 0; i < l->n_namespaces; i++) {
@@ -102,8 +95,8 @@ rt_spawn_check_supported (const struct ct_rt_spec *spec, ct_error_t *err)
 		return UNSUPPORTED ("linux.netDevices");
 	if (l->seccomp != NULL)
 		return UNSUPPORTED ("linux.seccomp");
-	if (l->mount_label != NULL)
-		return UNSUPPORTED ("linux.mountLabel");
+	if (rt_lsm_check_mount_label (l->mount_label, err) < 0)
+		return -1;
 	if (l->intel_rdt != NULL)
 		return UNSUPPORTED ("linux.intelRdt");
 	if (l->memory_policy != NULL)
@@ -132,6 +125,13 @@ prepare_mounts (const struct ct_rt_spec *spec, const char *bundle, struct rt_ini
 		if (strcmp (m->type, "cgroup") == 0 || strcmp (m->type, "cgroup2") == 0)
 			m->cgroup = true;
 		if (!m->bind) {
+			const char *label = spec->linux_ ? spec->linux_->mount_label : NULL;
+			char *labelled = rt_lsm_mount_data (m->type, m->data, label);
+
+			if (labelled != NULL) {
+				free (m->data);
+				m->data = labelled;
+			}
 			m->source = xstrdup (sm->source ? sm->source : m->type);
 			continue;
 		}
@@ -442,6 +442,7 @@ spawn_init (struct rt_spawn *s, const struct rt_spawn_opts *o)
 	p->start_state_fd = -1;
 	p->console_fd = -1;
 	p->userns_fd = -1;
+	rt_lsm_init (&p->lsm);
 	p->state_fd = o->state_fd;
 	p->detach = o->detach;
 }
@@ -583,6 +584,9 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o_i
 	    rt_attrs_prepare_linux (l, &p->attrs, err) < 0 ||
 	    prepare_terminal (spec->process, "config.json", "process.", o, s, err) < 0)
 		return -1;
+	if (rt_idmap_prepare (spec, p, err) < 0 ||
+	    rt_lsm_prepare (spec->process, 3 + o->preserve_fds, &p->lsm, err) < 0)
+		return -1;
 	if (n_listen > 0)
 		append_listen_env (p, n_listen);
 	if (prepare_notify (o, s, err) < 0)
@@ -680,6 +684,8 @@ rt_spawn_prepare_exec (const struct ct_rt_process *proc, const char *doc, const 
 			p->joins[p->n_joins].fd = fd;
 			p->n_joins++;
 		}
+	if (rt_lsm_prepare (proc, 3 + o->preserve_fds, &p->lsm, err) < 0)
+		return -1;
 	if (prepare_process (proc, doc, pfx, p, err) < 0 ||
 	    rt_attrs_prepare_process (proc, doc, pfx, true, &p->attrs, err) < 0 ||
 	    rt_attrs_prepare_exec_personality (init_pid, &p->attrs, err) < 0)
@@ -1120,6 +1126,7 @@ rt_init_release (struct rt_init *p)
 	}
 	free (p->devices);
 	rt_attrs_release (&p->attrs);
+	rt_lsm_release (&p->lsm);
 	if (p->sync_fd >= 0)
 		close (p->sync_fd);
 	if (p->fifo_fd >= 0)
@@ -1141,5 +1148,6 @@ rt_init_release (struct rt_init *p)
 	p->start_state_fd = -1;
 	p->console_fd = -1;
 	p->userns_fd = -1;
+	rt_lsm_init (&p->lsm);
 	p->state_fd = -1; /* borrowed: never closed here */
 }

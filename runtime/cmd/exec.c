@@ -14,6 +14,7 @@
 #include "container.h"
 #include "state.h"
 #include "log.h"
+#include "lsm.h"
 #include "strv.h"
 
 #define EXEC_USAGE                                                                                                    \
@@ -33,8 +34,10 @@ struct exec_flags {
 	gid_t *gids; /* --additional-gids */
 	size_t n_gids;
 	bool no_new_privs;
-	bool tty;       /* -t */
-	char **cgroups; /* --cgroup [CONTROLLERS:]PATH */
+	bool tty;                  /* -t */
+	const char *apparmor;      /* --apparmor PROFILE */
+	const char *process_label; /* --process-label LABEL */
+	char **cgroups;            /* --cgroup [CONTROLLERS:]PATH */
 	struct rt_exec_opts o;
 };
 
@@ -95,9 +98,16 @@ parse_flags (int argc, char **argv, struct exec_flags *f, ct_error_t *err)
 			f->tty = true;
 			break;
 		case 'L':
-			return ct_make_error (err, 0, "exec --process-label: not supported yet");
+			if (optarg[0] != '\0' && !rt_lsm_selinux_enabled ())
+				return ct_make_error (err, 0,
+				                      "exec --process-label: SELinux is not enabled on this host");
+			f->process_label = optarg;
+			break;
 		case 'A':
-			return ct_make_error (err, 0, "exec --apparmor: not supported yet");
+			if (optarg[0] != '\0' && !rt_lsm_apparmor_enabled ())
+				return ct_make_error (err, 0, "exec --apparmor: AppArmor is not enabled on this host");
+			f->apparmor = optarg;
+			break;
 		case 'G':
 			ct_strv_push (&f->cgroups, optarg);
 			f->o.cgroups = f->cgroups;
@@ -231,6 +241,15 @@ apply_flags (struct ct_rt_process *p, char **args, const struct exec_flags *f, c
 	}
 	if (f->no_new_privs)
 		p->no_new_privileges = true;
+	/* runc: a non-empty flag replaces the config's */
+	if (f->apparmor != NULL && f->apparmor[0] != '\0') {
+		free (p->apparmor_profile);
+		p->apparmor_profile = xstrdup (f->apparmor);
+	}
+	if (f->process_label != NULL && f->process_label[0] != '\0') {
+		free (p->selinux_label);
+		p->selinux_label = xstrdup (f->process_label);
+	}
 	return 0;
 }
 

@@ -7,7 +7,9 @@
 #include "cli.h"
 #include "cmds.h"
 #include "hooks.h"
+#include "idmap.h"
 #include "json.h"
+#include "lsm.h"
 #include "mounts.h"
 #include "namespaces.h"
 
@@ -88,12 +90,13 @@ cmd_features (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	ct_jsonw_kv_bool (w, "rdma", true);
 	ct_jsonw_map_close (w);
 	kv_enabled (w, "seccomp", false);
-	kv_enabled (w, "apparmor", false);
-	kv_enabled (w, "selinux", false);
+	/* the host's state: a profile or label asked for without it fails */
+	kv_enabled (w, "apparmor", rt_lsm_apparmor_enabled ());
+	kv_enabled (w, "selinux", rt_lsm_selinux_enabled ());
 	kv_enabled (w, "intelRdt", false);
 	ct_jsonw_key (w, "mountExtensions");
 	ct_jsonw_map_open (w);
-	kv_enabled (w, "idmap", false);
+	kv_enabled (w, "idmap", rt_idmap_supported ());
 	ct_jsonw_map_close (w);
 	kv_enabled (w, "netDevices", false);
 	ct_jsonw_map_close (w);

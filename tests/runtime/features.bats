@@ -29,16 +29,16 @@ teardown() {
 }
 
 @test "features: only what is implemented" {
-	sane_run jq -c '[.hooks, .linux.namespaces, .linux.seccomp.enabled, .linux.apparmor.enabled]' "$FEATURES"
+	sane_run jq -c '[.hooks, .linux.namespaces, .linux.seccomp.enabled]' "$FEATURES"
 	[ "$status" -eq 0 ]
-	[ "$output" = '[["prestart","createRuntime","createContainer","startContainer","poststart","poststop"],["pid","network","mount","ipc","uts","cgroup","user","time"],false,false]' ]
+	[ "$output" = '[["prestart","createRuntime","createContainer","startContainer","poststart","poststop"],["pid","network","mount","ipc","uts","cgroup","user","time"],false]' ]
 	# the cgroupfs driver on v1 and v2, no systemd driver
 	sane_run jq -c '.linux.cgroup' "$FEATURES"
 	[ "$output" = '{"v1":true,"v2":true,"systemd":false,"systemdUser":false,"rdma":true}' ]
 	sane_run jq -r '.linux.capabilities | length' "$FEATURES"
 	[ "$output" -ge 38 ]
-	# recursive attributes (mount_setattr) yes, idmapped mounts not yet
-	sane_run jq -r '.mountOptions | index("nosuid") != null and index("rbind") != null and index("rro") != null and index("ridmap") == null' "$FEATURES"
+	# recursive attributes and idmapped mounts (mount_setattr)
+	sane_run jq -r '.mountOptions | index("nosuid") != null and index("rbind") != null and index("rro") != null and index("ridmap") != null' "$FEATURES"
 	[ "$output" = "true" ]
 }
 
@@ -46,7 +46,8 @@ teardown() {
 	requires root
 	setup_bundle
 	local opts
-	opts=$(jq -c '[.mountOptions[] | select(. != "remount" and . != "bind" and . != "rbind")]' "$FEATURES")
+	# (idmap and ridmap are for binds only: security-idmap.bats)
+	opts=$(jq -c '[.mountOptions[] | select(. != "remount" and . != "bind" and . != "rbind" and . != "idmap" and . != "ridmap")]' "$FEATURES")
 	# every namespace new, every option on one tmpfs mount
 	update_config --argjson ns "$(jq -c '[.linux.namespaces[] | {type: .}]' "$FEATURES")" \
 		--argjson o "$opts" \

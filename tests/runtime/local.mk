@@ -30,3 +30,5 @@ BATS_TESTS += %reldir%/pause.bats
 BATS_TESTS += %reldir%/ps.bats
 BATS_TESTS += %reldir%/userns.bats
 BATS_TESTS += %reldir%/security-rootless.bats
+BATS_TESTS += %reldir%/security-lsm.bats
+BATS_TESTS += %reldir%/security-idmap.bats
