@@ -33,6 +33,7 @@ libruntime_a_SOURCES = \
 	%reldir%/mounts.c %reldir%/mounts.h \
 	%reldir%/namespaces.c %reldir%/namespaces.h \
 	%reldir%/notify.c %reldir%/notify.h \
+	%reldir%/seccomp-filter.c %reldir%/seccomp-filter.h \
 	%reldir%/spawn.c %reldir%/spawn.h \
 	%reldir%/state.c %reldir%/state.h \
 	%reldir%/sync.h \

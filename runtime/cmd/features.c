@@ -10,6 +10,7 @@
 #include "json.h"
 #include "mounts.h"
 #include "namespaces.h"
+#include "seccomp-filter.h"
 
 static void
 kv_enabled (struct ct_jsonw *w, const char *key, bool enabled)
@@ -87,7 +88,7 @@ cmd_features (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	ct_jsonw_kv_bool (w, "systemdUser", false);
 	ct_jsonw_kv_bool (w, "rdma", true);
 	ct_jsonw_map_close (w);
-	kv_enabled (w, "seccomp", false);
+	rt_seccomp_features (w);
 	kv_enabled (w, "apparmor", false);
 	kv_enabled (w, "selinux", false);
 	kv_enabled (w, "intelRdt", false);
