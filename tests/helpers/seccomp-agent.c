@@ -97,5 +97,7 @@ main (int argc, char **argv)
 	if (ioctl (fd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0)
 		return fail ("answer the notification");
 	printf ("notified nr=%d\n", req->data.nr);
+	free (req);
+	free (resp);
 	return 0;
 }
