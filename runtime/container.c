@@ -281,8 +281,10 @@ create_in (int dirfd, const char *id, const char *bundle, const struct rt_create
 	bool zombie;
 	int r = -1;
 
-	/* run --keep too: its delete runs the poststop hooks */
-	if ((mode != RT_CREATE_FOREGROUND || o->keep) && save_config (dirfd, spec, err) < 0)
+	/* run --keep too: its delete runs the poststop hooks; and a
+	   foreground run with seccomp, whose filter exec applies too */
+	if ((mode != RT_CREATE_FOREGROUND || o->keep || (spec->linux_ && spec->linux_->seccomp)) &&
+	    save_config (dirfd, spec, err) < 0)
 		return -1;
 	if (mode == RT_CREATE_CREATED) {
 		/* 0622: the init may have dropped to a non-root user when it
@@ -594,6 +596,25 @@ rt_container_start (struct rt_container *c, ct_error_t *err)
 	return 0;
 }
 
+/* runc: an exec'd process gets the container's seccomp filter (from the
+   config create kept), its listener included. */
+static int
+exec_seccomp (const struct rt_container *c, struct rt_spawn *s, ct_error_t *err)
+{
+	cleanup_rt_spec struct ct_rt_spec *spec = load_saved_config (c);
+
+	if (spec == NULL || spec->linux_ == NULL || spec->linux_->seccomp == NULL)
+		return 0;
+	if (rt_spawn_prepare_seccomp (spec->linux_->seccomp, c->dirfd, s, err) < 0)
+		return ct_error_wrap (err, "exec in `%s`", c->id);
+	if (c->state != NULL)
+		s->hook_state = *c->state; /* borrowed: c outlives s */
+	s->hook_state.status = (char *) c->status;
+	s->hook_state.pid = c->pid;
+	s->hook_state.pid_present = true;
+	return 0;
+}
+
 int
 rt_container_exec (struct rt_container *c, const struct ct_rt_process *proc, const char *doc, const char *pfx,
                    const struct rt_exec_opts *o, int *status, ct_error_t *err)
@@ -621,6 +642,8 @@ rt_container_exec (struct rt_container *c, const struct ct_rt_process *proc, con
 	if (rt_terminal_check (o->detach, proc->terminal, o->console_socket, err) < 0)
 		return -1;
 	if (rt_spawn_prepare_exec (proc, doc, pfx, c->pid, &so, &s, err) < 0)
+		goto out;
+	if (exec_seccomp (c, &s, err) < 0)
 		goto out;
 	s.cg = c->cg.n > 0 ? &c->cg : NULL;
 	if (o->cgroups != NULL && o->cgroups[0] != NULL) {

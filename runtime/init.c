@@ -406,6 +406,76 @@ step_credentials (struct init_state *s, ct_error_t *err)
 	return 0;
 }
 
+/* Load linux.seccomp; with a listener (SCMP_ACT_NOTIFY) hand its fd to
+   the parent, which passes it on to the agent, and wait until it has
+   (sync.h), so no notified syscall of ours waits for nobody. */
+static int
+load_seccomp (struct init_state *s, ct_error_t *err)
+{
+	union {
+		char buf[CMSG_SPACE (sizeof (int))];
+		struct cmsghdr align;
+	} cm;
+	struct rt_sync_msg msg;
+	struct msghdr mh = { 0 };
+	struct cmsghdr *c;
+	struct iovec iov;
+	ssize_t n;
+	int fd = rt_seccomp_load (&s->p->seccomp);
+
+	if (fd < 0)
+		return ct_make_error (err, errno, "load the seccomp filter");
+	if (fd == 0)
+		return 0;
+	memset (&msg, 0, sizeof (msg));
+	msg.type = RT_SYNC_SECCOMP;
+	iov.iov_base = &msg;
+	iov.iov_len = sizeof (msg);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	memset (&cm, 0, sizeof (cm));
+	mh.msg_control = cm.buf;
+	mh.msg_controllen = sizeof (cm.buf);
+	c = CMSG_FIRSTHDR (&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN (sizeof (int));
+	memcpy (CMSG_DATA (c), &fd, sizeof (int));
+	n = sendmsg (s->p->sync_fd, &mh, MSG_NOSIGNAL);
+	close (fd);
+	if (n != (ssize_t) sizeof (msg))
+		return ct_make_error (err, errno, "send the seccomp listener to the runtime");
+	do
+		n = recv (s->p->sync_fd, &msg, sizeof (msg), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ct_make_error (err, errno, "wait for the seccomp agent");
+	/* The parent reports its own error: ours is only for the record. */
+	if (n != (ssize_t) sizeof (msg) || msg.type != RT_SYNC_SECCOMP_DONE)
+		return ct_make_error (err, 0, "the runtime could not hand the seccomp listener over");
+	return 0;
+}
+
+/* Without no_new_privs loading needs CAP_SYS_ADMIN: before the
+   credentials drop it (runc). */
+static int
+step_seccomp_early (struct init_state *s, ct_error_t *err)
+{
+	if (s->p->seccomp.len == 0 || s->p->no_new_privs)
+		return 0;
+	return load_seccomp (s, err);
+}
+
+/* With no_new_privs: as late as possible, so the profile need not allow
+   what the init does before (runc: after the lookup, before the fifo). */
+static int
+step_seccomp_late (struct init_state *s, ct_error_t *err)
+{
+	if (s->p->seccomp.len == 0 || !s->p->no_new_privs)
+		return 0;
+	return load_seccomp (s, err);
+}
+
 static int
 step_mkcwd (struct init_state *s, ct_error_t *err)
 {
@@ -593,6 +663,8 @@ static const struct init_step {
 	{ "scheduler", step_sched, STEP_BOTH },
 	{ "user namespace", step_join_userns, STEP_INIT },
 	{ "lsm", step_lsm, STEP_BOTH },
+	/* without noNewPrivileges: while we still have CAP_SYS_ADMIN */
+	{ "seccomp", step_seccomp_early, STEP_BOTH },
 	{ "credentials", step_credentials, STEP_BOTH },
 	{ "cwd", step_cwd, STEP_BOTH },
 	{ "capabilities", step_caps, STEP_BOTH },
@@ -600,6 +672,8 @@ static const struct init_step {
 	{ "personality", step_personality, STEP_BOTH },
 	/* the lookup sees the container's root and the user's permissions */
 	{ "exec", step_lookup, STEP_BOTH },
+	/* with noNewPrivileges: as late as possible */
+	{ "seccomp", step_seccomp_late, STEP_BOTH },
 	/* blocks until `start`: nothing that can fail for config reasons after */
 	{ "wait start", step_wait_start, STEP_INIT },
 	{ "hooks", step_start_hooks, STEP_INIT },

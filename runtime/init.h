@@ -15,6 +15,7 @@
 #include "hooks.h"
 #include "lsm.h"
 #include "mounts.h"
+#include "seccomp-filter.h"
 
 struct rt_ns_join {
 	int flag; /* CLONE_NEW* */
@@ -120,6 +121,10 @@ struct rt_init {
 	int start_state_fd; /* memfd, state "created" (startContainer), or -1 */
 	struct rt_hook_list create_container;
 	struct rt_hook_list start_container;
+
+	/* linux.seccomp compiled by the parent (len 0: none); loaded before
+	   the credentials, or late with no_new_privs (seccomp.h) */
+	struct rt_seccomp_prog seccomp;
 };
 
 /* Release everything the plan owns (parent side), closing its fds. */

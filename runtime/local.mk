@@ -36,6 +36,7 @@ libruntime_a_SOURCES = \
 	%reldir%/namespaces.c %reldir%/namespaces.h \
 	%reldir%/notify.c %reldir%/notify.h \
 	%reldir%/rootless.c %reldir%/rootless.h \
+	%reldir%/seccomp-filter.c %reldir%/seccomp-filter.h \
 	%reldir%/spawn.c %reldir%/spawn.h \
 	%reldir%/state.c %reldir%/state.h \
 	%reldir%/sync.h \

@@ -21,6 +21,7 @@
 #include "namespaces.h"
 #include "notify.h"
 #include "rootless.h"
+#include "seccomp-filter.h"
 #include "spawn.h"
 #include "strv.h"
 #include "sync.h"
@@ -93,8 +94,6 @@ rt_spawn_check_supported (const struct ct_rt_spec *spec, ct_error_t *err)
 	}
 	if (l->n_net_devices)
 		return UNSUPPORTED ("linux.netDevices");
-	if (l->seccomp != NULL)
-		return UNSUPPORTED ("linux.seccomp");
 	if (rt_lsm_check_mount_label (l->mount_label, err) < 0)
 		return -1;
 	if (l->intel_rdt != NULL)
@@ -587,6 +586,8 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o_i
 	if (rt_idmap_prepare (spec, p, err) < 0 ||
 	    rt_lsm_prepare (spec->process, 3 + o->preserve_fds, &p->lsm, err) < 0)
 		return -1;
+	if (l != NULL && l->seccomp != NULL && rt_spawn_prepare_seccomp (l->seccomp, o->state_fd, s, err) < 0)
+		return -1;
 	if (n_listen > 0)
 		append_listen_env (p, n_listen);
 	if (prepare_notify (o, s, err) < 0)
@@ -604,6 +605,21 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o_i
 		if (p->readonly_paths[i][0] != '/')
 			return ct_make_error (err, 0, "config.json: `linux.readonlyPaths[%zu]`: not an absolute path",
 			                      i);
+	return 0;
+}
+
+int
+rt_spawn_prepare_seccomp (const struct ct_rt_seccomp *sc, int state_fd, struct rt_spawn *s, ct_error_t *err)
+{
+	if (rt_seccomp_compile_cached (sc, state_fd, &s->init.seccomp, err) < 0)
+		return -1;
+	if (!s->init.seccomp.listener)
+		return 0;
+	if (sc->listener_path == NULL || sc->listener_path[0] == '\0')
+		return ct_make_error (err, 0, "config.json: `linux.seccomp.listenerPath`: required by SCMP_ACT_NOTIFY");
+	s->seccomp_listener_path = xstrdup (sc->listener_path);
+	if (sc->listener_metadata != NULL)
+		s->seccomp_listener_metadata = xstrdup (sc->listener_metadata);
 	return 0;
 }
 
@@ -964,6 +980,54 @@ run_runtime_hooks (struct rt_spawn *s, ct_error_t *err)
 	return rt_hooks_state_update (p->start_state_fd, &s->hook_state, err);
 }
 
+/* One datagram of the child, and the fd it carries (RT_SYNC_SECCOMP), or
+ *fd = -1. */
+static ssize_t
+recv_sync (int sock, struct rt_sync_msg *msg, int *fd)
+{
+	union {
+		char buf[CMSG_SPACE (sizeof (int))];
+		struct cmsghdr align;
+	} cm;
+	struct msghdr mh = { 0 };
+	struct cmsghdr *c;
+	struct iovec iov = { .iov_base = msg, .iov_len = sizeof (*msg) };
+	ssize_t n;
+
+	*fd = -1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.buf;
+	mh.msg_controllen = sizeof (cm.buf);
+	n = recvmsg (sock, &mh, MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return n;
+	for (c = CMSG_FIRSTHDR (&mh); c != NULL; c = CMSG_NXTHDR (&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN (sizeof (int)))
+			memcpy (fd, CMSG_DATA (c), sizeof (int));
+	return n;
+}
+
+/* RT_SYNC_SECCOMP: give the listener to the agent (runc's procSeccomp).
+   The process state's pid is the process that loaded the filter; the
+   container's state is the hooks' one ("creating" for the init). */
+static int
+hand_over_listener (struct rt_spawn *s, int fd, ct_error_t *err)
+{
+	struct ct_rt_state st = s->hook_state;
+
+	if (fd < 0 || s->seccomp_listener_path == NULL)
+		return ct_make_error (err, 0, "the container init sent no seccomp listener");
+	/* the init hands it over while being created, whatever hooks ran */
+	if (!s->init.exec)
+		st.status = (char *) "creating";
+	if (!st.pid_present || st.pid == 0) {
+		st.pid = s->pid;
+		st.pid_present = true;
+	}
+	return rt_seccomp_send_listener (s->seccomp_listener_path, s->seccomp_listener_metadata, s->pid, &st, fd, err);
+}
+
 int
 rt_spawn_sync (struct rt_spawn *s, ct_error_t *err)
 {
@@ -973,7 +1037,9 @@ rt_spawn_sync (struct rt_spawn *s, ct_error_t *err)
 	ssize_t n;
 
 	for (;;) {
-		n = recv (s->sync_fd, &msg, sizeof (msg), 0);
+		cleanup_close int fd = -1;
+
+		n = recv_sync (s->sync_fd, &msg, &fd);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -991,6 +1057,22 @@ rt_spawn_sync (struct rt_spawn *s, ct_error_t *err)
 			memset (&reply, 0, sizeof (reply));
 			reply.type = RT_SYNC_HOOKS_DONE;
 			if (run_runtime_hooks (s, err) < 0) {
+				failed = true;
+				reply.type = RT_SYNC_ERROR;
+			}
+			/* On failure the child exits: read on until EOF. */
+			if (send (s->sync_fd, &reply, sizeof (reply), MSG_NOSIGNAL) < 0 && !failed) {
+				ct_make_error (err, errno, "answer the container init");
+				failed = true;
+			}
+			continue;
+		}
+		if ((size_t) n == sizeof (msg) && msg.type == RT_SYNC_SECCOMP && !failed) {
+			struct rt_sync_msg reply;
+
+			memset (&reply, 0, sizeof (reply));
+			reply.type = RT_SYNC_SECCOMP_DONE;
+			if (hand_over_listener (s, fd, err) < 0) {
 				failed = true;
 				reply.type = RT_SYNC_ERROR;
 			}
@@ -1093,6 +1175,9 @@ rt_spawn_release (struct rt_spawn *s)
 	s->notify_fd = -1;
 	free (s->notify_host);
 	s->notify_host = NULL;
+	free (s->seccomp_listener_path);
+	free (s->seccomp_listener_metadata);
+	s->seccomp_listener_path = s->seccomp_listener_metadata = NULL;
 	rt_hook_list_release (&s->prestart);
 	rt_hook_list_release (&s->create_runtime);
 	rt_init_release (p);
@@ -1141,6 +1226,7 @@ rt_init_release (struct rt_init *p)
 		close (p->userns_fd);
 	rt_hook_list_release (&p->create_container);
 	rt_hook_list_release (&p->start_container);
+	rt_seccomp_prog_release (&p->seccomp);
 	memset (p, 0, sizeof (*p));
 	p->sync_fd = -1;
 	p->fifo_fd = -1;

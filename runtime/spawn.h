@@ -56,6 +56,10 @@ struct rt_spawn {
 	const struct rt_cgroup *cg;
 	/* the state hooks receive; strings borrowed from the spec and opts */
 	struct ct_rt_state hook_state;
+	/* linux.seccomp.listenerPath and listenerMetadata when the filter has
+	   a listener (SCMP_ACT_NOTIFY): rt_spawn_sync hands it over */
+	char *seccomp_listener_path;
+	char *seccomp_listener_metadata;
 };
 
 /* Reject what this version does not implement, naming the field:
@@ -75,6 +79,11 @@ int rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts 
    s either way. */
 int rt_spawn_prepare_exec (const struct ct_rt_process *proc, const char *doc, const char *pfx, pid_t init_pid,
                            const struct rt_spawn_opts *o, struct rt_spawn *s, ct_error_t *err);
+
+/* Compile sc (through the cache of the state root holding state_fd, or
+   none when -1) into s->init.seccomp; rt_spawn_prepare does it for the
+   config's, `exec` for the stored config's (runc: exec gets the filter). */
+int rt_spawn_prepare_seccomp (const struct ct_rt_seccomp *sc, int state_fd, struct rt_spawn *s, ct_error_t *err);
 
 /* Clone the child.  On success s->pid is the container's init, and the
    forwarded signals are blocked; the child runs its steps on its own. */

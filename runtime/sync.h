@@ -63,7 +63,17 @@
        rt_cg_enter (pid)
        RT_SYNC_PLACED -------------------------> unshare (CLONE_NEWCGROUP),
                                                   setns, setresuid (0) in
-                                                  the user namespace */
+                                                  the user namespace
+
+   Seccomp with SCMP_ACT_NOTIFY (seccomp.h): right after loading the filter
+   (before the credentials, or after the exec lookup with noNewPrivileges):
+
+       parent                                   child
+               <---- RT_SYNC_SECCOMP + fd ------- filter loaded (SCM_RIGHTS)
+       connect listenerPath, send the state
+       and the fd (runc)
+       RT_SYNC_SECCOMP_DONE -------------------> closes its copy, goes on
+       (or RT_SYNC_ERROR: the child exits 1) */
 #ifndef RT_SYNC_H
 #define RT_SYNC_H
 
@@ -75,6 +85,9 @@ enum rt_sync_type {
 	RT_SYNC_HOOKS = 3,      /* child -> parent: run the runtime's hooks now */
 	RT_SYNC_HOOKS_DONE = 4, /* parent -> child: they succeeded */
 	RT_SYNC_PLACED = 5,     /* parent -> child: cgroup, id maps and limits are set */
+	/* far from the others' numbers: other features add types too */
+	RT_SYNC_SECCOMP = 20,      /* child -> parent: the listener fd (SCM_RIGHTS) */
+	RT_SYNC_SECCOMP_DONE = 21, /* parent -> child: the agent has it */
 };
 
 #define RT_SYNC_MSG_MAX 2048

@@ -12,6 +12,7 @@
 #include "lsm.h"
 #include "mounts.h"
 #include "namespaces.h"
+#include "seccomp-filter.h"
 
 static void
 kv_enabled (struct ct_jsonw *w, const char *key, bool enabled)
@@ -89,7 +90,7 @@ cmd_features (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	ct_jsonw_kv_bool (w, "systemdUser", false);
 	ct_jsonw_kv_bool (w, "rdma", true);
 	ct_jsonw_map_close (w);
-	kv_enabled (w, "seccomp", false);
+	rt_seccomp_features (w);
 	/* the host's state: a profile or label asked for without it fails */
 	kv_enabled (w, "apparmor", rt_lsm_apparmor_enabled ());
 	kv_enabled (w, "selinux", rt_lsm_selinux_enabled ());

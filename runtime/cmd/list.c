@@ -56,6 +56,9 @@ list_ids (const char *root)
 	while (d != NULL && (de = readdir (d)) != NULL) {
 		if (de->d_name[0] == '.' || (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
 			continue;
+		/* ':' is never in an id: the runtime's own directories (seccomp:cache) */
+		if (strchr (de->d_name, ':') != NULL)
+			continue;
 		ids = xrealloc (ids, (n + 2) * sizeof (char *));
 		ids[n++] = xstrdup (de->d_name);
 		ids[n] = NULL;

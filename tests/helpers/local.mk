@@ -8,3 +8,7 @@ check_PROGRAMS += %reldir%/testinit
 %canon_reldir%_testinit_CFLAGS = $(CT_WARN_CFLAGS)
 %canon_reldir%_testinit_LDFLAGS = -static
 BATS_TESTS += %reldir%/testinit.bats
+
+## seccomp-agent: the listenerPath end for security-seccomp.bats (host side).
+check_PROGRAMS += %reldir%/seccomp-agent
+%canon_reldir%_seccomp_agent_SOURCES = %reldir%/seccomp-agent.c

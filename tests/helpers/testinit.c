@@ -18,6 +18,9 @@
      ioprio      "class=C level=L" (ioprio_get of this process)
      personality the personality as "0xHEX"
      notify MSG  send MSG as one datagram to $NOTIFY_SOCKET (sd_notify)
+     syscall NAME ARGS...  call NAME (a small table: getpid, mkdir, umask,
+                 personality ...) directly; an ARG is a number (strtoull,
+                 base 0) or else a string pointer.  "ok" or "errno=N" (exit 0)
 
    The subcommand is argv[1], or argv[0]'s basename when that is not "testinit"
    (so a symlink named "pause" works).  Exit 0 on success; 1 with a message on
@@ -407,6 +410,46 @@ cmd_notify (int argc, char **argv)
 	return 0;
 }
 
+static const struct {
+	const char *name;
+	long nr;
+} syscall_names[] = {
+	{ "getpid", SYS_getpid }, { "getppid", SYS_getppid }, { "mkdir", SYS_mkdir },
+	{ "rmdir", SYS_rmdir },   { "chdir", SYS_chdir },     { "umask", SYS_umask },
+	{ "getuid", SYS_getuid }, { "setuid", SYS_setuid },   { "personality", SYS_personality },
+	{ "dup", SYS_dup },       { "close", SYS_close },     { "sched_yield", SYS_sched_yield },
+	{ "sync", SYS_sync },     { "uname", SYS_uname },     { "getpriority", SYS_getpriority },
+};
+
+static int
+cmd_syscall (int argc, char **argv)
+{
+	unsigned long a[6] = { 0 };
+	size_t i;
+	long r;
+
+	if (argc < 2 || argc > 8)
+		return usage ("syscall needs a name and at most 6 arguments");
+	for (i = 0; i < sizeof (syscall_names) / sizeof (syscall_names[0]); i++)
+		if (strcmp (syscall_names[i].name, argv[1]) == 0)
+			break;
+	if (i == sizeof (syscall_names) / sizeof (syscall_names[0]))
+		return usage ("syscall: unknown name");
+	for (int k = 2; k < argc; k++) {
+		char *end;
+		errno = 0;
+		a[k - 2] = strtoull (argv[k], &end, 0);
+		if (errno != 0 || *end != '\0' || end == argv[k])
+			a[k - 2] = (unsigned long) argv[k];
+	}
+	r = syscall (syscall_names[i].nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	if (r < 0)
+		printf ("errno=%d\n", errno);
+	else
+		printf ("ok\n");
+	return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -465,6 +508,8 @@ main (int argc, char **argv)
 		r = cmd_personality ();
 	else if (strcmp (cmd, "notify") == 0)
 		r = cmd_notify (argc, argv);
+	else if (strcmp (cmd, "syscall") == 0)
+		r = cmd_syscall (argc, argv);
 	else {
 		fprintf (stderr, "testinit: unknown command `%s`\n", cmd);
 		return 2;

@@ -32,3 +32,4 @@ BATS_TESTS += %reldir%/userns.bats
 BATS_TESTS += %reldir%/security-rootless.bats
 BATS_TESTS += %reldir%/security-lsm.bats
 BATS_TESTS += %reldir%/security-idmap.bats
+BATS_TESTS += %reldir%/security-seccomp.bats

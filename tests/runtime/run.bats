@@ -310,10 +310,10 @@ run_sh() {
 }
 
 @test "run: unsupported settings are refused by name" {
-	update_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW"}'
+	update_config '.linux.intelRdt = {"closID": "ct1"}'
 	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
 	[ "$status" -eq 1 ]
-	[[ "$output" == *'config.json: `linux.seccomp`: not supported yet'* ]]
+	[[ "$output" == *'config.json: `linux.intelRdt`: not supported yet'* ]]
 	[ -z "$(ls -A "$ROOT")" ]
 }
 

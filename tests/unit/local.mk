@@ -58,3 +58,8 @@ UNIT_TESTS += %reldir%/test-lsm
 UNIT_TESTS += %reldir%/test-idmap
 %canon_reldir%_test_idmap_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/runtime
 %canon_reldir%_test_idmap_LDADD = libruntime.a $(SHARED_LIBS)
+
+UNIT_TESTS += %reldir%/test-seccomp
+%canon_reldir%_test_seccomp_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/runtime
+%canon_reldir%_test_seccomp_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+%canon_reldir%_test_seccomp_LDADD = libruntime.a $(SHARED_LIBS) $(SECCOMP_LIBS)
