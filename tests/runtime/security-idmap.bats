@@ -112,7 +112,8 @@ nothing_left() {
 	unshare --user sleep 600 &
 	JOINER=$!
 	# once it has unshared, we (root) write its maps
-	retry 50 0.1 test "$(readlink /proc/$JOINER/ns/user)" != "$(readlink /proc/self/ns/user)"
+	# (evaluated on every try, not once by the caller's expansion)
+	retry 50 0.1 sh -c '[ "$(readlink /proc/$1/ns/user)" != "$(readlink /proc/self/ns/user)" ]' sh "$JOINER"
 	echo "0 100000 65536" >/proc/$JOINER/uid_map
 	echo "0 100000 65536" >/proc/$JOINER/gid_map
 	chown -R 0:0 "$HOSTDIR/src"

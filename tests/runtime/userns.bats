@@ -155,7 +155,7 @@ nothing_left() {
 	JOINER=$!
 	# the namespace exists once its map is written
 	retry 50 0.1 grep -q . /proc/$JOINER/uid_map
-	retry 50 0.1 test "$(readlink /proc/$JOINER/ns/user)" != "$(readlink /proc/self/ns/user)"
+	retry 50 0.1 sh -c '[ "$(readlink /proc/$1/ns/user)" != "$(readlink /proc/self/ns/user)" ]' sh "$JOINER"
 	chown -R 0:0 "$BUNDLE/rootfs"
 	update_config --arg p "/proc/$JOINER/ns/user" 'del(.linux.uidMappings, .linux.gidMappings)
 		| .linux.namespaces = [.linux.namespaces[] | if .type == "user" then .path = $p else . end]
