@@ -9,4 +9,4 @@ clean-local: clean-local-fuzz
 clean-local-fuzz:
 	-rm -rf fuzz-build
 .PHONY: clean-local-fuzz
-EXTRA_DIST += %reldir%/run.sh %reldir%/fuzz-config.c %reldir%/seeds %reldir%/regressions
+EXTRA_DIST += %reldir%/run.sh %reldir%/fuzz-config.c %reldir%/fuzz-seccomp.c %reldir%/seeds %reldir%/regressions

@@ -16,7 +16,7 @@ src=${CT_SRCDIR:?CT_SRCDIR: the source tree}
 build=${CT_BUILDDIR:?CT_BUILDDIR: a configured build tree}
 out=$build/fuzz-build
 cc=${FUZZ_CC:-clang}
-targets=${FUZZ_TARGETS:-config}
+targets=${FUZZ_TARGETS:-config seccomp}
 
 pkg() { pkg-config "$@"; }
 
@@ -30,7 +30,7 @@ shared_srcs() { ls "$src"/shared/*.c "$src"/shared/ocispec/*.c; }
 target_srcs() {
 	case $1 in
 	config) shared_srcs ;;
-	seccomp) shared_srcs; echo "$src/runtime/seccomp.c" ;;
+	seccomp) shared_srcs; echo "$src/runtime/seccomp-filter.c" ;;
 	*) echo "fuzz: unknown target \`$1\`" >&2; exit 2 ;;
 	esac
 }
@@ -52,10 +52,16 @@ corpus() {
 	done
 }
 
-# A libFuzzer dictionary: the key names of the fullest fixture, so mutations
-# reach the decoders' fields rather than stopping at unknown keys.
+# A libFuzzer dictionary: the key names and constants of the seeds, so
+# mutations reach the decoders' fields rather than stopping at unknown keys.
 dict_file() {
-	grep -o '"[A-Za-z_][A-Za-z0-9_.]*"' "$src/tests/fixtures/full-config.json" | sort -u >"$out/$1.dict"
+	local files
+	case $1 in
+	config) files=$src/tests/fixtures/full-config.json ;;
+	seccomp) files=$(ls "$src"/fuzz/seeds/seccomp/*.json) ;;
+	esac
+	# shellcheck disable=SC2086
+	grep -ho '"[A-Za-z_][A-Za-z0-9_.]*"' $files | sort -u >"$out/$1.dict"
 	echo "$out/$1.dict"
 }
 

@@ -18,4 +18,5 @@ setup() {
 	sane_run bash "$CT_SRCDIR/fuzz/run.sh" replay
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"fuzz: config: "*" inputs replayed"* ]]
+	[[ "$output" == *"fuzz: seccomp: "*" inputs replayed"* ]]
 }
