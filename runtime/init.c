@@ -71,6 +71,20 @@ step_placed (struct init_state *s, ct_error_t *err)
 	return 0;
 }
 
+/* runc's nsexec: until execve() (which makes us dumpable again) a process
+   of the container may not ptrace us nor open our /proc/PID files, exe
+   included (CVE-2019-5736).  After step_placed: the parent has written our
+   id maps by then, which a rootless parent cannot do once /proc/PID turns
+   root-owned. */
+static int
+step_dumpable (struct init_state *s, ct_error_t *err)
+{
+	(void) s;
+	if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return ct_make_error (err, errno, "clear the dumpable flag");
+	return 0;
+}
+
 /* In a new user namespace, or one exec joined in step_setns: become its
    root before the mounts, so files are made as a mapped id (runc's
    nsexec); the credentials step drops to process.user at the end. */
@@ -545,6 +559,7 @@ static const struct init_step {
 } steps[] = {
 	/* host /proc is still ours here */
 	{ "cgroup", step_placed, STEP_BOTH },
+	{ "dumpable", step_dumpable, STEP_BOTH },
 	{ "oom_score_adj", step_oom, STEP_BOTH },
 	/* exec: the user namespace is the first of the joins (spawn.c) */
 	{ "join namespaces", step_setns, STEP_BOTH },

@@ -34,6 +34,7 @@ libruntime_a_SOURCES = \
 	%reldir%/namespaces.c %reldir%/namespaces.h \
 	%reldir%/notify.c %reldir%/notify.h \
 	%reldir%/spawn.c %reldir%/spawn.h \
+	%reldir%/selfexe.c %reldir%/selfexe.h \
 	%reldir%/state.c %reldir%/state.h \
 	%reldir%/sync.h \
 	%reldir%/terminal.c %reldir%/terminal.h
