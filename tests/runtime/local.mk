@@ -29,3 +29,4 @@ BATS_TESTS += %reldir%/cgroups.bats
 BATS_TESTS += %reldir%/pause.bats
 BATS_TESTS += %reldir%/ps.bats
 BATS_TESTS += %reldir%/userns.bats
+BATS_TESTS += %reldir%/security-cve.bats
