@@ -589,9 +589,11 @@ int
 rt_mount_mask_path (int rootfd, const char *path, ct_error_t *err)
 {
 	cleanup_close int fd = -1;
+	cleanup_close int null = -1;
 	ct_error_t e = NULL;
 	struct stat st;
 	char target[64];
+	char source[64];
 
 	fd = ct_fs_openat_beneath (rootfd, path, O_PATH, 0, &e);
 	if (fd < 0) {
@@ -608,7 +610,22 @@ rt_mount_mask_path (int rootfd, const char *path, ct_error_t *err)
 	if (S_ISDIR (st.st_mode)) {
 		if (mount ("tmpfs", target, "tmpfs", MS_RDONLY, NULL) < 0)
 			return ct_make_error (err, errno, "mask `%s`", path);
-	} else if (mount ("/dev/null", target, NULL, MS_BIND, NULL) < 0)
+		return 0;
+	}
+	/* CVE-2025-31133: the container's /dev/null may have been replaced by
+	   a symlink (to a procfs file, say) or another file.  Not followed,
+	   and bound through the fd we checked.  Any character device: the
+	   config may replace the default node (linux.devices), and the
+	   devices cgroup still guards what a node opens. */
+	null = ct_fs_openat_beneath (rootfd, "/dev/null", O_PATH | O_NOFOLLOW, 0, err);
+	if (null < 0)
+		return ct_error_wrap (err, "mask `%s`", path);
+	if (fstat (null, &st) < 0)
+		return ct_make_error (err, errno, "stat `/dev/null`");
+	if (!S_ISCHR (st.st_mode))
+		return ct_make_error (err, EPERM, "mask `%s`: `/dev/null` is not a character device", path);
+	fd_path (source, sizeof (source), null);
+	if (mount (source, target, NULL, MS_BIND, NULL) < 0)
 		return ct_make_error (err, errno, "mask `%s`", path);
 	return 0;
 }
