@@ -275,7 +275,21 @@ step_console (struct init_state *s, ct_error_t *err)
 static int
 step_sysctl (struct init_state *s, ct_error_t *err)
 {
-	return rt_attrs_apply_sysctl (s->rootfd, &s->p->attrs, err);
+	cleanup_close int fsfd = -1;
+	cleanup_close int procfd = -1;
+
+	if (s->p->attrs.n_sysctls == 0)
+		return 0;
+	/* CVE-2025-52881: write through a procfs of our own, detached and
+	   never visible to the container, not through its /proc where a bind
+	   mount could send the write to another file.  Where the kernel
+	   refuses one (no fsopen, a user namespace without a full /proc),
+	   the container's /proc with its statfs check. */
+	fsfd = (int) syscall (SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	if (fsfd >= 0 && syscall (SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		procfd = (int) syscall (SYS_fsmount, fsfd, FSMOUNT_CLOEXEC,
+		                        MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	return rt_attrs_apply_sysctl (s->rootfd, procfd, &s->p->attrs, err);
 }
 
 /* As root still: a real-time policy or a raised priority needs
