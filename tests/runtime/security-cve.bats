@@ -187,3 +187,71 @@ exe_is_memfd() {
 	[ -d "$BUNDLE/rootfs$HOSTDIR/target" ]
 	[ -z "$(ls -A "$HOSTDIR/target")" ]
 }
+
+# hook_script BODY: a createContainer hook, run in the container's mount
+# namespace before pivot_root: it plays the container process that swaps
+# files behind the runtime's back (deterministic, where the attack races).
+hook_script() {
+	printf '#!/bin/sh\ncat >/dev/null\nR=%s\n%s\n' "$BUNDLE/rootfs" "$1" >"$BUNDLE/hook.sh"
+	chmod +x "$BUNDLE/hook.sh"
+	update_config --arg h "$BUNDLE/hook.sh" '.hooks.createContainer = [{path: $h}]'
+}
+
+# CVE-2025-31133: maskedPaths bind /dev/null; a /dev/null that became a
+# symlink would bind its target instead, and the path is not masked.
+@test "cve-2025-31133: a masked path is never bound to what a /dev/null symlink points at" {
+	echo secret >"$BUNDLE/rootfs/masked"
+	echo sentinel >"$BUNDLE/rootfs/sentinel"
+	hook_script 'rm -f "$R/dev/null" && ln -s /sentinel "$R/dev/null"'
+	update_config '.linux.maskedPaths += ["/masked"] | .process.args = ["/testinit", "cat", "/masked"]'
+	sane_run cruntime run -b "$BUNDLE" ct-mask
+	[ "$status" -ne 0 ]
+	# the first masked path (a default one) refuses already
+	[[ "$output" == *"paths: mask \`/"*"\`: \`/dev/null\` is not a character device"* ]]
+	[ "$(cat "$BUNDLE/rootfs/sentinel")" = sentinel ]
+	# with the real /dev/null the file is masked
+	update_config 'del(.hooks)'
+	sane_run cruntime run -b "$BUNDLE" ct-mask
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
+# CVE-2025-52565: /dev/console replaced by a symlink when process.terminal
+# is true would carry the pty's bind mount anywhere in the container.
+@test "cve-2025-52565: a /dev/console symlink is refused, not followed" {
+	[ -x /usr/bin/python3 ] || skip "test requires /usr/bin/python3"
+	echo sentinel >"$BUNDLE/rootfs/sentinel"
+	hook_script 'ln -sf /sentinel "$R/dev/console"'
+	update_config '.process.terminal = true | .process.args = ["/testinit", "true"]'
+	# a console socket that takes the master and lets it go
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1); print("ready", flush=True)
+c, _ = s.accept(); c.recvmsg(64, socket.CMSG_SPACE(4))' "$BATS_TEST_TMPDIR/sock" </dev/null >"$BATS_TEST_TMPDIR/recv" 2>&1 &
+	retry 100 0.05 grep -q ready "$BATS_TEST_TMPDIR/recv"
+	# detached (a console socket wants it): files, never bats' pipes
+	if cruntime run -d -b "$BUNDLE" --console-socket "$BATS_TEST_TMPDIR/sock" ct-con \
+		</dev/null >"$BUNDLE/out" 2>"$BUNDLE/err"; then
+		false
+	fi
+	cat "$BUNDLE/err" >&2
+	grep -q "\`/dev/console\` is not a file or a device" "$BUNDLE/err"
+	[ "$(cat "$BUNDLE/rootfs/sentinel")" = sentinel ]
+	# the receiver never got a master: it goes with its socket
+	kill %1 2>/dev/null || true
+	wait || true
+}
+
+# CVE-2025-52881: a sysctl write redirected by a mount in the container's
+# /proc (here another procfs file bound over it) must reach the real file.
+@test "cve-2025-52881: a sysctl is written to the real procfs file, not what is mounted over it" {
+	hook_script 'mount --bind "$R/proc/sys/net/ipv4/ip_default_ttl" "$R/proc/sys/net/ipv4/ip_forward"'
+	update_config '.linux.sysctl = {"net.ipv4.ip_forward": "1"}'
+	ct_run_d ct1
+	local pid
+	pid=$(cruntime state ct1 | jq -r .pid)
+	# the container's network namespace, the host's /proc: no mount in the way
+	[ "$(nsenter -t "$pid" -n cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+	[ "$(nsenter -t "$pid" -n cat /proc/sys/net/ipv4/ip_default_ttl)" = 64 ]
+}
