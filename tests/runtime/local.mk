@@ -30,3 +30,4 @@ BATS_TESTS += %reldir%/pause.bats
 BATS_TESTS += %reldir%/ps.bats
 BATS_TESTS += %reldir%/userns.bats
 BATS_TESTS += %reldir%/security-cve.bats
+BATS_TESTS += %reldir%/security-defaults.bats
