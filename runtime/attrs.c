@@ -1,6 +1,7 @@
 /* Process and kernel attributes of a container (attrs.h). */
 #include "common.h"
 
+#include <linux/openat2.h>
 #include <sys/personality.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -249,7 +250,7 @@ rt_attrs_release (struct rt_attrs *a)
 /* ---- child side ---- */
 
 int
-rt_attrs_apply_sysctl (int rootfd, const struct rt_attrs *a, ct_error_t *err)
+rt_attrs_apply_sysctl (int rootfd, int procfd, const struct rt_attrs *a, ct_error_t *err)
 {
 	size_t i;
 
@@ -261,7 +262,17 @@ rt_attrs_apply_sysctl (int rootfd, const struct rt_attrs *a, ct_error_t *err)
 
 		/* inside the container's root only, and only into a procfs: a
 		   symlink or a bind mount there must not redirect the write */
-		fd = ct_fs_openat_beneath (rootfd, s->path, O_WRONLY | O_NOFOLLOW, 0, err);
+		if (procfd >= 0) {
+			/* CVE-2025-52881: nothing is mounted in a private procfs, and
+			   the walk may not leave it nor follow a symlink */
+			struct open_how how = { .flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+				                .resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS |
+				                           RESOLVE_NO_MAGICLINKS };
+			fd = (int) syscall (SYS_openat2, procfd, s->path + strlen ("/proc/"), &how, sizeof (how));
+			if (fd < 0)
+				return ct_make_error (err, errno, "set sysctl `%s`: open `%s`", s->key, s->path);
+		} else
+			fd = ct_fs_openat_beneath (rootfd, s->path, O_WRONLY | O_NOFOLLOW, 0, err);
 		if (fd < 0)
 			return ct_error_wrap (err, "set sysctl `%s`", s->key);
 		if (fstatfs (fd, &fs) < 0)

@@ -67,8 +67,10 @@ void rt_attrs_release (struct rt_attrs *a);
 
 /* ---- child side (init.c): system calls only ---- */
 
-/* Write every sysctl under rootfd's /proc/sys (which must be a procfs). */
-int rt_attrs_apply_sysctl (int rootfd, const struct rt_attrs *a, ct_error_t *err);
+/* Write every sysctl under rootfd's /proc/sys (which must be a procfs), or,
+   when procfd >= 0 (the root of a private procfs mount), under its sys/,
+   where no mount of the container can redirect the write. */
+int rt_attrs_apply_sysctl (int rootfd, int procfd, const struct rt_attrs *a, ct_error_t *err);
 int rt_attrs_apply_sched (const struct rt_attrs *a, ct_error_t *err);
 int rt_attrs_apply_ioprio (const struct rt_attrs *a, ct_error_t *err);
 int rt_attrs_apply_cpu_initial (const struct rt_attrs *a, ct_error_t *err);

@@ -71,6 +71,20 @@ step_placed (struct init_state *s, ct_error_t *err)
 	return 0;
 }
 
+/* runc's nsexec: until execve() (which makes us dumpable again) a process
+   of the container may not ptrace us nor open our /proc/PID files, exe
+   included (CVE-2019-5736).  After step_placed: the parent has written our
+   id maps by then, which a rootless parent cannot do once /proc/PID turns
+   root-owned. */
+static int
+step_dumpable (struct init_state *s, ct_error_t *err)
+{
+	(void) s;
+	if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return ct_make_error (err, errno, "clear the dumpable flag");
+	return 0;
+}
+
 /* In a new user namespace, or one exec joined in step_setns: become its
    root before the mounts, so files are made as a mapped id (runc's
    nsexec); the credentials step drops to process.user at the end. */
@@ -261,7 +275,21 @@ step_console (struct init_state *s, ct_error_t *err)
 static int
 step_sysctl (struct init_state *s, ct_error_t *err)
 {
-	return rt_attrs_apply_sysctl (s->rootfd, &s->p->attrs, err);
+	cleanup_close int fsfd = -1;
+	cleanup_close int procfd = -1;
+
+	if (s->p->attrs.n_sysctls == 0)
+		return 0;
+	/* CVE-2025-52881: write through a procfs of our own, detached and
+	   never visible to the container, not through its /proc where a bind
+	   mount could send the write to another file.  Where the kernel
+	   refuses one (no fsopen, a user namespace without a full /proc),
+	   the container's /proc with its statfs check. */
+	fsfd = (int) syscall (SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	if (fsfd >= 0 && syscall (SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		procfd = (int) syscall (SYS_fsmount, fsfd, FSMOUNT_CLOEXEC,
+		                        MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	return rt_attrs_apply_sysctl (s->rootfd, procfd, &s->p->attrs, err);
 }
 
 /* As root still: a real-time policy or a raised priority needs
@@ -633,6 +661,7 @@ static const struct init_step {
 } steps[] = {
 	/* host /proc is still ours here */
 	{ "cgroup", step_placed, STEP_BOTH },
+	{ "dumpable", step_dumpable, STEP_BOTH },
 	{ "oom_score_adj", step_oom, STEP_BOTH },
 	/* exec: the user namespace is the first of the joins (spawn.c) */
 	{ "join namespaces", step_setns, STEP_BOTH },

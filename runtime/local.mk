@@ -38,6 +38,7 @@ libruntime_a_SOURCES = \
 	%reldir%/rootless.c %reldir%/rootless.h \
 	%reldir%/seccomp-filter.c %reldir%/seccomp-filter.h \
 	%reldir%/spawn.c %reldir%/spawn.h \
+	%reldir%/selfexe.c %reldir%/selfexe.h \
 	%reldir%/state.c %reldir%/state.h \
 	%reldir%/sync.h \
 	%reldir%/terminal.c %reldir%/terminal.h

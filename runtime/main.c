@@ -7,6 +7,7 @@
 #include "cmd/cmds.h"
 #include "log.h"
 #include "rootless.h"
+#include "selfexe.h"
 
 /* Every runc command, in runc's order; fn == NULL answers
    "cruntime <cmd>: not implemented yet" (exit 1).  checkpoint/restore are
@@ -150,6 +151,10 @@ main (int argc, char **argv)
 	g.rootless = "auto";
 
 	r = parse_globals (&g, argc, argv, &err);
+	/* Before anything else: run, create and exec go on from a sealed copy
+	   of the binary (CVE-2019-5736). */
+	if (r == 0 && optind < argc && rt_selfexe_needed (argv[optind]) && rt_selfexe_ensure_sealed (argv, &err) < 0)
+		r = -1;
 	if (r == 0 && ct_log_init (g.tool, g.log_path, g.log_format, g.log_level, g.debug, &err) < 0)
 		r = -1;
 	/* r > 0: --help or --version answered */

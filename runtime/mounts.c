@@ -2,11 +2,16 @@
 
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
 #include "fs.h"
 #include "mounts.h"
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
 
 struct mount_flag {
 	const char *name;
@@ -308,15 +313,127 @@ fd_path (char *buf, size_t len, int fd)
 	snprintf (buf, len, "/proc/self/fd/%d", fd);
 }
 
+/* runc's checkProcMount (CVE-2019-16884, CVE-2019-19921, CVE-2023-27561):
+   a mount on /proc must be a procfs, and inside /proc only the files lxcfs
+   emulates may be covered, or maskedPaths and readonlyPaths could be undone
+   from below. */
+static const char *const proc_allowed[] = {
+	"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",  "/proc/stat",    "/proc/swaps",
+	"/proc/uptime",  "/proc/loadavg",   "/proc/slabinfo", "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+};
+
+/* `path` (absolute, in the container) without `.`, `..` and repeated
+   slashes, into buf; false when it does not fit. */
+static bool
+clean_path (const char *path, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	while (*path) {
+		const char *c = path;
+		size_t l;
+
+		while (*c == '/')
+			c++;
+		l = strcspn (c, "/");
+		path = c + l;
+		if (l == 0 || (l == 1 && c[0] == '.'))
+			continue;
+		if (l == 2 && c[0] == '.' && c[1] == '.') {
+			while (n > 0 && buf[--n] != '/')
+				;
+			continue;
+		}
+		if (n + 1 + l >= len)
+			return false;
+		buf[n++] = '/';
+		memcpy (buf + n, c, l);
+		n += l;
+	}
+	if (n == 0)
+		buf[n++] = '/';
+	buf[n] = '\0';
+	return true;
+}
+
+/* rel: the destination as a clean path in the container's root */
+static int
+check_proc_dest (const struct rt_mount *m, const char *rel, ct_error_t *err)
+{
+	struct statfs sfs;
+	struct stat st;
+	size_t i;
+
+	if (strcmp (rel, "/proc") == 0) {
+		if (!m->bind && m->type != NULL && strcmp (m->type, "proc") == 0)
+			return 0;
+		/* a bind of the root of a procfs is as good as a new one */
+		if (m->bind && statfs (m->source, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
+		    stat (m->source, &st) == 0 && st.st_ino == 1)
+			return 0;
+		return ct_make_error (err, EPERM,
+		                      "mount `%s`: `/proc` cannot be mounted because it is not of type proc", m->dest);
+	}
+	if (strncmp (rel, "/proc/", 6) != 0)
+		return 0;
+	for (i = 0; i < CT_ARRAY_SIZE (proc_allowed); i++)
+		if (strcmp (rel, proc_allowed[i]) == 0)
+			return 0;
+	return ct_make_error (err, EPERM, "mount `%s`: `%s` cannot be mounted because it is inside /proc", m->dest,
+	                      rel);
+}
+
+/* Where fd really is, relative to rootfd: a symlink on the way (or swapped
+   in meanwhile) is seen here, whatever the configured path said. */
+static int
+resolved_rel (int rootfd, int fd, char *buf, size_t len, ct_error_t *err)
+{
+	char root[PATH_MAX];
+	char link[64];
+	ssize_t rn, dn;
+
+	fd_path (link, sizeof (link), rootfd);
+	rn = readlink (link, root, sizeof (root) - 1);
+	if (rn < 0)
+		return ct_make_error (err, errno, "readlink the rootfs");
+	root[rn] = '\0';
+	if (rn == 1)
+		rn = 0; /* the root is `/` */
+	fd_path (link, sizeof (link), fd);
+	dn = readlink (link, buf, len - 1);
+	if (dn < 0)
+		return ct_make_error (err, errno, "readlink a mount destination");
+	buf[dn] = '\0';
+	if (dn < rn || strncmp (buf, root, (size_t) rn) != 0 || (buf[rn] != '/' && buf[rn] != '\0'))
+		return ct_make_error (err, EXDEV, "`%s` is outside the rootfs", buf);
+	memmove (buf, buf + rn, (size_t) (dn - rn) + 1);
+	if (buf[0] == '\0') {
+		buf[0] = '/';
+		buf[1] = '\0';
+	}
+	return 0;
+}
+
 int
 rt_mount_do (int rootfd, const struct rt_mount *m, ct_error_t *err)
 {
 	cleanup_close int fd = -1;
 	char target[64];
+	char rel[PATH_MAX];
 
+	/* the configured path first, so nothing is created under /proc */
+	if (!clean_path (m->dest, rel, sizeof (rel)))
+		return ct_make_error (err, ENAMETOOLONG, "mount `%s`", m->dest);
+	if (check_proc_dest (m, rel, err) < 0)
+		return -1;
 	fd = mkpath_in_root (rootfd, m->dest, !m->bind || m->src_is_dir, err);
 	if (fd < 0)
 		return ct_error_wrap (err, "mount `%s`", m->dest);
+	/* then where it resolved to, symlinks followed inside the root */
+	if (resolved_rel (rootfd, fd, rel, sizeof (rel), err) < 0)
+		return ct_error_wrap (err, "mount `%s`", m->dest);
+	if (check_proc_dest (m, rel, err) < 0)
+		return -1;
 	fd_path (target, sizeof (target), fd);
 
 	if (m->bind) {
@@ -488,9 +605,11 @@ int
 rt_mount_mask_path (int rootfd, const char *path, ct_error_t *err)
 {
 	cleanup_close int fd = -1;
+	cleanup_close int null = -1;
 	ct_error_t e = NULL;
 	struct stat st;
 	char target[64];
+	char source[64];
 
 	fd = ct_fs_openat_beneath (rootfd, path, O_PATH, 0, &e);
 	if (fd < 0) {
@@ -507,7 +626,22 @@ rt_mount_mask_path (int rootfd, const char *path, ct_error_t *err)
 	if (S_ISDIR (st.st_mode)) {
 		if (mount ("tmpfs", target, "tmpfs", MS_RDONLY, NULL) < 0)
 			return ct_make_error (err, errno, "mask `%s`", path);
-	} else if (mount ("/dev/null", target, NULL, MS_BIND, NULL) < 0)
+		return 0;
+	}
+	/* CVE-2025-31133: the container's /dev/null may have been replaced by
+	   a symlink (to a procfs file, say) or another file.  Not followed,
+	   and bound through the fd we checked.  Any character device: the
+	   config may replace the default node (linux.devices), and the
+	   devices cgroup still guards what a node opens. */
+	null = ct_fs_openat_beneath (rootfd, "/dev/null", O_PATH | O_NOFOLLOW, 0, err);
+	if (null < 0)
+		return ct_error_wrap (err, "mask `%s`", path);
+	if (fstat (null, &st) < 0)
+		return ct_make_error (err, errno, "stat `/dev/null`");
+	if (!S_ISCHR (st.st_mode))
+		return ct_make_error (err, EPERM, "mask `%s`: `/dev/null` is not a character device", path);
+	fd_path (source, sizeof (source), null);
+	if (mount (source, target, NULL, MS_BIND, NULL) < 0)
 		return ct_make_error (err, errno, "mask `%s`", path);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -82,19 +83,51 @@ send_fd (int sock, int fd, ct_error_t *err)
 	return 0;
 }
 
+/* CVE-2025-52565: /dev/console replaced by a symlink in the rootfs would
+   carry the bind anywhere.  The mount point is opened without following
+   it, must be the file just made (or a device node), and the slave is
+   bound through its fd, not a path in the devpts someone else mounted. */
+static int
+bind_console (int slave, ct_error_t *err)
+{
+	cleanup_close int fd = -1;
+	struct stat st;
+	char source[64];
+	char target[64];
+
+	fd = open ("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ct_make_error (err, errno, "open `/dev/console`");
+	if (fstat (fd, &st) < 0)
+		return ct_make_error (err, errno, "stat `/dev/console`");
+	if (!S_ISREG (st.st_mode) && !S_ISCHR (st.st_mode))
+		return ct_make_error (err, EPERM, "bind the console: `/dev/console` is not a file or a device");
+	snprintf (source, sizeof (source), "/proc/self/fd/%d", slave);
+	snprintf (target, sizeof (target), "/proc/self/fd/%d", fd);
+	if (mount (source, target, NULL, MS_BIND, NULL) < 0)
+		return ct_make_error (err, errno, "bind mount the pty slave on `/dev/console`");
+	return 0;
+}
+
 int
 rt_terminal_setup (int socket_fd, unsigned short rows, unsigned short cols, bool console, ct_error_t *err)
 {
 	cleanup_close int master = -1;
 	cleanup_close int slave = -1;
+	struct stat st;
 	char path[64];
 	unsigned int n;
 	int unlock = 0;
 	int i;
 
-	master = open ("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	/* CVE-2025-52565: never through a symlink, and only the real ptmx */
+	master = open ("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
 	if (master < 0)
 		return ct_make_error (err, errno, "open `/dev/pts/ptmx`");
+	if (fstat (master, &st) < 0)
+		return ct_make_error (err, errno, "stat `/dev/pts/ptmx`");
+	if (!S_ISCHR (st.st_mode) || major (st.st_rdev) != 5 || minor (st.st_rdev) != 2)
+		return ct_make_error (err, EPERM, "open `/dev/pts/ptmx`: not the pty multiplexer");
 	if (ioctl (master, TIOCSPTLCK, &unlock) < 0)
 		return ct_make_error (err, errno, "unlock the pty");
 	if (ioctl (master, TIOCGPTN, &n) < 0)
@@ -117,8 +150,8 @@ rt_terminal_setup (int socket_fd, unsigned short rows, unsigned short cols, bool
 		   rootfs) must not be opened from in here */
 		if (mknod ("/dev/console", S_IFREG | 0600, 0) < 0 && errno != EEXIST)
 			return ct_make_error (err, errno, "create `/dev/console`");
-		if (mount (path, "/dev/console", NULL, MS_BIND, NULL) < 0)
-			return ct_make_error (err, errno, "bind mount `%s` on `/dev/console`", path);
+		if (bind_console (slave, err) < 0)
+			return -1;
 	}
 	if (send_fd (socket_fd, master, err) < 0)
 		return -1;

@@ -33,3 +33,5 @@ BATS_TESTS += %reldir%/security-rootless.bats
 BATS_TESTS += %reldir%/security-lsm.bats
 BATS_TESTS += %reldir%/security-idmap.bats
 BATS_TESTS += %reldir%/security-seccomp.bats
+BATS_TESTS += %reldir%/security-cve.bats
+BATS_TESTS += %reldir%/security-defaults.bats
