@@ -46,4 +46,6 @@ libruntime_a_SOURCES = \
 cruntime_SOURCES = %reldir%/main.c
 cruntime_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime
 cruntime_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS) $(CAP_CFLAGS)
-cruntime_LDADD = libruntime.a $(SHARED_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)
+# Not $(SHARED_LIBS): cruntime does without libcrypto, whose relocations
+# cost more than the rest of its start (shared/sha256.h).
+cruntime_LDADD = libruntime.a libshared.a $(YAJL_LIBS) $(SECCOMP_LIBS) $(CAP_LIBS)

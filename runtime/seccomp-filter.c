@@ -13,10 +13,10 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 
-#include "digest.h"
 #include "fs.h"
 #include "log.h"
 #include "seccomp-filter.h"
+#include "sha256.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
@@ -397,13 +397,12 @@ key_strv (struct keybuf *b, const char *tag, char **v)
 
 /* sha256 hex of the canonical profile + libseccomp + kernel */
 static char *
-cache_key (const struct ct_rt_seccomp *s, ct_error_t *err)
+cache_key (const struct ct_rt_seccomp *s)
 {
 	const struct scmp_version *v = seccomp_version ();
 	struct keybuf b = { 0 };
-	struct ct_digester *d = NULL;
+	char hex[2 * CT_SHA256_LEN + 1];
 	struct utsname u;
-	char *digest = NULL, *hex = NULL;
 	size_t i, k;
 
 	key_str (&b, "format", "cruntime-seccomp-1");
@@ -432,26 +431,20 @@ cache_key (const struct ct_rt_seccomp *s, ct_error_t *err)
 			key_str (&b, "op", sc->args[k].op);
 		}
 	}
-	d = ct_digest_init (CT_DIGEST_SHA256, err);
-	if (d != NULL && ct_digest_update (d, b.data, b.len, err) == 0)
-		digest = ct_digest_final (d, err);
-	ct_digest_free (d);
+	ct_sha256_hex (b.data, b.len, hex);
 	free (b.data);
-	if (digest != NULL)
-		hex = xstrdup (strchr (digest, ':') + 1);
-	free (digest);
-	return hex;
+	return xstrdup (hex);
 }
 
+/* "sha256:<hex>" of the program, the entry's first line */
 static char *
-body_digest (const void *body, size_t len, ct_error_t *err)
+body_digest (const void *body, size_t len)
 {
-	struct ct_digester *d = ct_digest_init (CT_DIGEST_SHA256, err);
+	char hex[2 * CT_SHA256_LEN + 1];
 	char *digest = NULL;
 
-	if (d != NULL && ct_digest_update (d, body, len, err) == 0)
-		digest = ct_digest_final (d, err);
-	ct_digest_free (d);
+	ct_sha256_hex (body, len, hex);
+	xasprintf (&digest, "sha256:%s", hex);
 	return digest;
 }
 
@@ -475,9 +468,7 @@ cache_read (int dirfd, const char *name, struct rt_seccomp_prog *out, ct_error_t
 	if (body_len == 0 || body_len % sizeof (struct sock_filter) != 0 ||
 	    body_len / sizeof (struct sock_filter) > BPF_MAXINSNS)
 		return ct_make_error (err, EINVAL, "`%s`: %zu bytes is not a program", name, body_len);
-	digest = body_digest (nl + 1, body_len, err);
-	if (digest == NULL)
-		return -1;
+	digest = body_digest (nl + 1, body_len);
 	if (strcmp (digest, buf) != 0)
 		return ct_make_error (err, EINVAL, "`%s`: digest mismatch", name);
 	out->insns = xmalloc (body_len);
@@ -490,12 +481,10 @@ static int
 cache_write (int dirfd, const char *name, const struct rt_seccomp_prog *p, ct_error_t *err)
 {
 	size_t body_len = p->len * sizeof (struct sock_filter);
-	cleanup_free char *digest = body_digest (p->insns, body_len, err);
+	cleanup_free char *digest = body_digest (p->insns, body_len);
 	cleanup_free char *buf = NULL;
 	size_t hl;
 
-	if (digest == NULL)
-		return -1;
 	hl = strlen (digest) + 1;
 	buf = xmalloc (hl + body_len);
 	memcpy (buf, digest, hl - 1);
@@ -562,9 +551,7 @@ rt_seccomp_compile_cached (const struct ct_rt_seccomp *s, int state_fd, struct r
 				                      s->flags[i]);
 	if (state_fd < 0)
 		return compile (s, false, out, err);
-	key = cache_key (s, err);
-	if (key == NULL)
-		return -1;
+	key = cache_key (s);
 	xasprintf (&name, "%s.bpf", key);
 	dirfd = cache_open (state_fd, &e);
 	if (dirfd >= 0 && cache_read (dirfd, name, out, &e) == 0) {

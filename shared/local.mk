@@ -10,6 +10,7 @@ libshared_a_SOURCES = \
 	%reldir%/log.c %reldir%/log.h \
 	%reldir%/json.c %reldir%/json.h \
 	%reldir%/digest.c %reldir%/digest.h \
+	%reldir%/sha256.c %reldir%/sha256.h \
 	%reldir%/fs.c %reldir%/fs.h \
 	%reldir%/strv.c %reldir%/strv.h \
 	%reldir%/ocispec/runtime.c %reldir%/ocispec/runtime.h \
