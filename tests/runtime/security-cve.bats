@@ -60,11 +60,15 @@ exe_is_memfd() {
 	"$CRUNTIME" --root "$ROOT" exec ct1 /testinit pause </dev/null >/dev/null 2>&1 &
 	local pid=$!
 	retry 100 0.05 exe_is_memfd "$pid"
-	# the seals refuse the write, the file is the same size
+	local before host
+	before=$(sha256sum <"/proc/$pid/exe")
+	host=$(sha256sum <"$CRUNTIME")
+	# the seals refuse the write: the copy and the host's file are unchanged
 	run ! sh -c "echo pwned >/proc/$pid/fd/../exe"
 	run ! sh -c "exec 3</proc/$pid/exe && echo pwned >/proc/self/fd/3"
 	[[ "$output" == *"Operation not permitted"* || "$output" == *"Text file busy"* ]]
-	[ "$(stat -L -c %s "/proc/$pid/exe")" = "$(stat -c %s "$CRUNTIME")" ]
+	[ "$(sha256sum <"/proc/$pid/exe")" = "$before" ]
+	[ "$(sha256sum <"$CRUNTIME")" = "$host" ]
 	kill -KILL "$pid"
 	wait "$pid" || true
 }
