@@ -7,7 +7,8 @@
 load ../lib/helpers
 
 # The suites run in the guest; CT_VM_SUITES overrides (names below tests/runtime).
-VM_SUITES=${CT_VM_SUITES:-cgroups.bats pause.bats ps.bats update.bats cgroup-resources.bats cgroup-devices.bats events.bats userns.bats}
+# security-lsm: the guest kernel has AppArmor, this host none
+VM_SUITES=${CT_VM_SUITES:-cgroups.bats pause.bats ps.bats update.bats cgroup-resources.bats cgroup-devices.bats events.bats userns.bats security-lsm.bats}
 
 requires_vm() {
 	# bootstrap's distcheck: the root and ASan passes booted the guest already

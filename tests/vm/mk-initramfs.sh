@@ -76,6 +76,8 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
+# the LSMs the kernel has (its AppArmor: security-lsm.bats runs there)
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null || true
 echo "vm: kernel $(uname -r), cgroup2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
 /test.sh
 echo "vm: exit status $?"
