@@ -305,6 +305,11 @@ compile (const struct ct_rt_seccomp *s, bool warn, struct rt_seccomp_prog *out, 
 		                      s->default_action);
 	/* we load it ourselves: libseccomp's own no_new_privs must not matter */
 	seccomp_attr_set (ctx, SCMP_FLTATR_CTL_NNP, 0);
+	/* a binary tree of syscall numbers instead of libseccomp's linear
+	   chain: every syscall of the container runs through the filter, and a
+	   docker-sized allow list (~360 names, 3 architectures) is ~1100
+	   instructions long; a failure only keeps the linear chain */
+	seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (i = 0; i < n_arch; i++) {
 		r = seccomp_arch_add (ctx, arch[i]);
 		if (r < 0 && r != -EEXIST) /* the native one is always there */
@@ -405,7 +410,7 @@ cache_key (const struct ct_rt_seccomp *s)
 	struct utsname u;
 	size_t i, k;
 
-	key_str (&b, "format", "cruntime-seccomp-1");
+	key_str (&b, "format", "cruntime-seccomp-2"); /* 2: binary tree */
 	key_u64 (&b, "libseccomp", v ? (uint64_t) v->major << 32 | v->minor << 16 | v->micro : 0, v != NULL);
 	key_u64 (&b, "api", seccomp_api_get (), true);
 	if (uname (&u) == 0) {
