@@ -181,16 +181,17 @@ give_cgroup_to_userns (const struct ct_rt_linux *l, const struct rt_cgroup *cg, 
 static int
 check_delegated (const struct rt_cgroup *cg, const struct ct_rt_resources *res, ct_error_t *err)
 {
-	const char *v2_name, *field;
-	const char *v1_name = rt_rootless_requested (res, &v2_name, &field);
+	const char *v1_name, *v2_name, *field;
 	bool v2 = false;
 
-	if (v1_name == NULL)
-		return 0;
-	if (rt_cg_dirfd (cg, v1_name, &v2) >= 0 || (v2_name != NULL && rt_cg_dirfd (cg, v2_name, &v2) >= 0))
-		return 0;
-	return ct_make_error (err, EPERM, "config.json: `%s`: cgroup controller `%s` is not delegated to uid %u", field,
-	                      cg->mode == RT_CG_UNIFIED && v2_name ? v2_name : v1_name, (unsigned) geteuid ());
+	for (size_t i = 0; (v1_name = rt_rootless_requested (res, i, &v2_name, &field)) != NULL; i++) {
+		if (rt_cg_dirfd (cg, v1_name, &v2) >= 0 || (v2_name != NULL && rt_cg_dirfd (cg, v2_name, &v2) >= 0))
+			continue;
+		return ct_make_error (err, EPERM,
+		                      "config.json: `%s`: cgroup controller `%s` is not delegated to uid %u", field,
+		                      cg->mode == RT_CG_UNIFIED && v2_name ? v2_name : v1_name, (unsigned) geteuid ());
+	}
+	return 0;
 }
 
 /* The container's cgroup: planned and saved in the state directory before
@@ -207,7 +208,7 @@ setup_cgroup (int dirfd, const char *id, const struct ct_rt_spec *spec, bool roo
 	const struct ct_rt_linux *l = spec->linux_;
 	const struct ct_rt_resources *res = l ? l->resources : NULL;
 	const char *v2_name, *field;
-	const char *wanted = rt_rootless_requested (res, &v2_name, &field);
+	const char *wanted = rt_rootless_requested (res, 0, &v2_name, &field);
 	bool optional = rootless && wanted == NULL && (l == NULL || l->cgroups_path == NULL);
 
 	if (rt_cg_plan (cg, l ? l->cgroups_path : NULL, id, err) < 0 || rt_cg_save (cg, dirfd, err) < 0)

@@ -193,60 +193,65 @@ rt_id_map_write (pid_t pid, bool gid, const char *text, ct_error_t *err)
 	return run_map_helper (pid, gid ? "newgidmap" : "newuidmap", text, err);
 }
 
-const char *
-rt_rootless_requested (const struct ct_rt_resources *r, const char **v2_name, const char **field)
-{
-	const struct ct_rt_cpu *cpu = r ? r->cpu : NULL;
+/* One controller a config asks for: v1 name, v2 name (NULL: none), field. */
+struct wanted {
+	const char *v1, *v2, *field;
+};
 
-	*v2_name = *field = NULL;
-	if (r == NULL)
-		return NULL;
-	if (r->memory != NULL) {
-		*v2_name = "memory", *field = "linux.resources.memory";
-		return "memory";
-	}
+static size_t
+list_requested (const struct ct_rt_resources *r, struct wanted *out)
+{
+	const struct ct_rt_cpu *cpu = r->cpu;
+	size_t n = 0;
+
+	if (r->memory != NULL)
+		out[n++] = (struct wanted){ "memory", "memory", "linux.resources.memory" };
 	if (cpu != NULL) {
 		bool set_only = !cpu->shares_present && !cpu->quota_present && !cpu->burst_present &&
 		                !cpu->period_present && !cpu->realtime_runtime_present &&
 		                !cpu->realtime_period_present && !cpu->idle_present;
 
-		*field = "linux.resources.cpu";
-		if (set_only && (cpu->cpus != NULL || cpu->mems != NULL)) {
-			*v2_name = "cpuset";
-			return "cpuset";
-		}
-		*v2_name = "cpu";
-		return "cpu";
+		if (!set_only)
+			out[n++] = (struct wanted){ "cpu", "cpu", "linux.resources.cpu" };
+		if (cpu->cpus != NULL || cpu->mems != NULL)
+			out[n++] = (struct wanted){ "cpuset", "cpuset", "linux.resources.cpu" };
 	}
-	if (r->pids != NULL) {
-		*v2_name = "pids", *field = "linux.resources.pids";
-		return "pids";
-	}
-	if (r->block_io != NULL) {
-		*v2_name = "io", *field = "linux.resources.blockIO";
-		return "blkio";
-	}
-	if (r->n_hugepage_limits > 0) {
-		*v2_name = "hugetlb", *field = "linux.resources.hugepageLimits";
-		return "hugetlb";
-	}
-	if (r->network != NULL) {
-		*v2_name = NULL, *field = "linux.resources.network";
-		return "net_cls";
-	}
-	if (r->n_rdma > 0) {
-		*v2_name = "rdma", *field = "linux.resources.rdma";
-		return "rdma";
+	if (r->pids != NULL)
+		out[n++] = (struct wanted){ "pids", "pids", "linux.resources.pids" };
+	if (r->block_io != NULL)
+		out[n++] = (struct wanted){ "blkio", "io", "linux.resources.blockIO" };
+	if (r->n_hugepage_limits > 0)
+		out[n++] = (struct wanted){ "hugetlb", "hugetlb", "linux.resources.hugepageLimits" };
+	if (r->network != NULL)
+		out[n++] = (struct wanted){ "net_cls", NULL, "linux.resources.network" };
+	if (r->n_rdma > 0)
+		out[n++] = (struct wanted){ "rdma", "rdma", "linux.resources.rdma" };
+	return n;
+}
+
+const char *
+rt_rootless_requested (const struct ct_rt_resources *r, size_t nth, const char **v2_name, const char **field)
+{
+	static const char *const v2[] = { "memory", "cpu", "cpuset", "io", "pids", "hugetlb", "rdma", "misc" };
+	struct wanted w[16];
+	size_t n;
+
+	*v2_name = *field = NULL;
+	if (r == NULL)
+		return NULL;
+	n = list_requested (r, w);
+	if (nth < n) {
+		*v2_name = w[nth].v2, *field = w[nth].field;
+		return w[nth].v1;
 	}
 	/* v2 keys, "CONTROLLER.PARAMETER" (cgroup.* files need none) */
 	for (size_t i = 0; r->unified_present && i < r->unified.n; i++) {
-		static const char *const v2[] = { "memory", "cpu", "cpuset", "io", "pids", "hugetlb", "rdma", "misc" };
 		const char *key = r->unified.keys[i];
 
 		for (size_t j = 0; j < CT_ARRAY_SIZE (v2); j++) {
 			size_t len = strlen (v2[j]);
 
-			if (strncmp (key, v2[j], len) == 0 && key[len] == '.') {
+			if (strncmp (key, v2[j], len) == 0 && key[len] == '.' && n++ == nth) {
 				*v2_name = v2[j], *field = "linux.resources.unified";
 				return v2[j];
 			}

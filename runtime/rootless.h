@@ -37,11 +37,12 @@ char *rt_id_map_format (const struct ct_rt_id_mapping *m, size_t n);
    newgidmap, whose stderr line ends the error. */
 int rt_id_map_write (pid_t pid, bool gid, const char *text, ct_error_t *err);
 
-/* The first cgroup controller linux.resources asks for (devices rules
-   aside: a rootless container goes on without them, as runc), as the v1
-   name ("memory", "cpu", "cpuset", "blkio", "hugetlb", "net_cls", "pids",
-   "rdma") with the v2 name in *v2_name and the JSON field in *field; NULL
-   when none. */
-const char *rt_rootless_requested (const struct ct_rt_resources *r, const char **v2_name, const char **field);
+/* The nth (from 0) cgroup controller linux.resources asks for (devices
+   rules aside: a rootless container goes on without them, as runc), as the
+   v1 name ("memory", "cpu", "cpuset", "blkio", "hugetlb", "net_cls",
+   "pids", "rdma") with the v2 name in *v2_name (NULL: none) and the JSON
+   field in *field; NULL past the last. */
+const char *rt_rootless_requested (const struct ct_rt_resources *r, size_t nth, const char **v2_name,
+                                   const char **field);
 
 #endif

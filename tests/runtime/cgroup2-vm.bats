@@ -7,8 +7,9 @@
 load ../lib/helpers
 
 # The suites run in the guest; CT_VM_SUITES overrides (names below tests/runtime).
-# security-lsm: the guest kernel has AppArmor, this host none
-VM_SUITES=${CT_VM_SUITES:-cgroups.bats pause.bats ps.bats update.bats cgroup-resources.bats cgroup-devices.bats events.bats userns.bats security-lsm.bats}
+# security-lsm: the guest kernel has AppArmor, this host none;
+# security-rootless-v2: cgroup delegation to a user
+VM_SUITES=${CT_VM_SUITES:-cgroups.bats pause.bats ps.bats update.bats cgroup-resources.bats cgroup-devices.bats events.bats userns.bats security-lsm.bats security-rootless-v2.bats}
 
 requires_vm() {
 	# bootstrap's distcheck: the root and ASan passes booted the guest already

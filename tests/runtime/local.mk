@@ -30,6 +30,7 @@ BATS_TESTS += %reldir%/pause.bats
 BATS_TESTS += %reldir%/ps.bats
 BATS_TESTS += %reldir%/userns.bats
 BATS_TESTS += %reldir%/security-rootless.bats
+BATS_TESTS += %reldir%/security-rootless-v2.bats
 BATS_TESTS += %reldir%/security-lsm.bats
 BATS_TESTS += %reldir%/security-idmap.bats
 BATS_TESTS += %reldir%/security-seccomp.bats

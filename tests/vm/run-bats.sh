@@ -2,7 +2,7 @@
 # Run bats suites inside the pure cgroup v2 guest (tests/vm/run-vm.sh): one
 # boot for all of them.  The guest gets bash, bats (Debian's: /usr/bin/bats
 # with /usr/lib/bats-core and /usr/libexec/bats-core), jq, procps' ps, the
-# build's cruntime and testinit, and this source tree's tests/ directory; it
+# build's cruntime and testinit, setpriv, and this source tree's tests/ directory; it
 # runs `bats --tap FILE...` as root in the cgroup /tests/runner (so that a
 # relative cgroupsPath lands under /tests, runc's rule on v2) and prints the
 # TAP between the lines "vm: tap begin" and "vm: tap end".  The exit status is
@@ -32,6 +32,8 @@ done
 [ -n "$bats" ] || { echo "run-bats.sh: install the Debian package bats" >&2; exit 2; }
 runtime=${VM_CRUNTIME:-$builddir/cruntime}
 progs=("$runtime" "$builddir/tests/helpers/testinit" "$(command -v bash)" "$(command -v jq)")
+# setpriv: the rootless suites drop to an unprivileged uid
+command -v setpriv >/dev/null && progs+=("$(command -v setpriv)")
 # procps' ps: runc's ps runs `ps -ef`, which busybox's ps cannot do
 if ps -ef >/dev/null 2>&1; then
 	progs+=("$(command -v ps)")
