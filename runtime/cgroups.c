@@ -425,7 +425,7 @@ enable_controllers (int fd, const char *where)
 /* mkdir -p mount+path one level at a time, so each new level can be set up
    from its parent. */
 static int
-create_hier (enum rt_cg_mode mode, struct rt_cg_hier *h, ct_error_t *err)
+create_hier_once (enum rt_cg_mode mode, struct rt_cg_hier *h, ct_error_t *err)
 {
 	cleanup_close int fd = open (h->mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	bool cpuset = !h->v2 && list_has (h->controllers, "cpuset", ',');
@@ -460,6 +460,21 @@ create_hier (enum rt_cg_mode mode, struct rt_cg_hier *h, ct_error_t *err)
 	if (h->v2)
 		read_v2_controllers (h);
 	return 0;
+}
+
+/* An empty ancestor may be removed by someone else between our mkdir and
+   the next level's (another runtime's or tool's clean-up of a shared,
+   emptied parent): the walk then meets ENOENT and starts over. */
+static int
+create_hier (enum rt_cg_mode mode, struct rt_cg_hier *h, ct_error_t *err)
+{
+	for (int attempt = 0;; attempt++) {
+		if (create_hier_once (mode, h, err) == 0)
+			return 0;
+		if (ct_error_status (*err) != ENOENT || attempt == 7)
+			return -1;
+		ct_error_release (err);
+	}
 }
 
 int
