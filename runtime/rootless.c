@@ -76,10 +76,8 @@ rt_id_map_format (const struct ct_rt_id_mapping *m, size_t n)
 	return text;
 }
 
-/* Write text to /proc/PID/file in one write(): the kernel takes an id map
-   only whole, and only once. */
-static int
-write_proc (pid_t pid, const char *file, const char *text, ct_error_t *err)
+int
+rt_proc_write (pid_t pid, const char *file, const char *text, ct_error_t *err)
 {
 	cleanup_close int fd = -1;
 	char path[64];
@@ -183,12 +181,12 @@ rt_id_map_write (pid_t pid, bool gid, const char *text, ct_error_t *err)
 	unsigned own = gid ? (unsigned) getegid () : (unsigned) geteuid ();
 
 	if (geteuid () == 0)
-		return write_proc (pid, file, text, err);
+		return rt_proc_write (pid, file, text, err);
 	if (own_id_only (text, own)) {
 		/* an unprivileged gid_map needs setgroups off for good */
-		if (gid && write_proc (pid, "setgroups", "deny", err) < 0)
+		if (gid && rt_proc_write (pid, "setgroups", "deny", err) < 0)
 			return -1;
-		return write_proc (pid, file, text, err);
+		return rt_proc_write (pid, file, text, err);
 	}
 	return run_map_helper (pid, gid ? "newgidmap" : "newuidmap", text, err);
 }

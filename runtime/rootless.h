@@ -37,6 +37,10 @@ char *rt_id_map_format (const struct ct_rt_id_mapping *m, size_t n);
    newgidmap, whose stderr line ends the error. */
 int rt_id_map_write (pid_t pid, bool gid, const char *text, ct_error_t *err);
 
+/* Write text to /proc/PID/FILE in one write(): the kernel takes an id map
+   only whole, and only once (spawn.c writes oom_score_adj with it too). */
+int rt_proc_write (pid_t pid, const char *file, const char *text, ct_error_t *err);
+
 /* The nth (from 0) cgroup controller linux.resources asks for (devices
    rules aside: a rootless container goes on without them, as runc), as the
    v1 name ("memory", "cpu", "cpuset", "blkio", "hugetlb", "net_cls",

@@ -740,24 +740,6 @@ enter_new_timens (struct rt_spawn *s, int *own, ct_error_t *err)
 	return 0;
 }
 
-/* Write text to /proc/PID/file in one write(): the kernel takes an id
-   map only whole, and only once. */
-static int
-write_proc (pid_t pid, const char *file, const char *text, ct_error_t *err)
-{
-	cleanup_close int fd = -1;
-	char path[64];
-	size_t len = strlen (text);
-
-	snprintf (path, sizeof (path), "/proc/%d/%s", (int) pid, file);
-	fd = open (path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ct_make_error (err, errno, "open `%s`", path);
-	if (write (fd, text, len) != (ssize_t) len)
-		return ct_make_error (err, errno, "write `%s`", path);
-	return 0;
-}
-
 /* The child is in a user namespace (new or joined): what it cannot do
    there itself, done by us, root on the host, before it goes on (sync.h;
    runc's parent does the same). */
@@ -777,7 +759,7 @@ place_in_userns (struct rt_spawn *s, ct_error_t *err)
 		char buf[32];
 
 		snprintf (buf, sizeof (buf), "%d", p->oom_score_adj);
-		if (write_proc (s->pid, "oom_score_adj", buf, err) < 0)
+		if (rt_proc_write (s->pid, "oom_score_adj", buf, err) < 0)
 			return ct_error_wrap (err, "set oom_score_adj to %d", p->oom_score_adj);
 	}
 	for (i = 0; i < p->n_rlimits; i++)
