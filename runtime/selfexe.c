@@ -15,6 +15,10 @@
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
 extern char **environ;
 
 bool
@@ -112,7 +116,11 @@ rt_selfexe_ensure_sealed (char **argv, ct_error_t *err)
 		return 0;
 	if (fstat (exe, &st) < 0)
 		return ct_make_error (err, errno, "stat `/proc/self/exe`");
-	mfd = (int) syscall (SYS_memfd_create, "cruntime", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	/* MFD_EXEC (Linux 6.3): where vm.memfd_noexec is 1, a memfd made
+	   without it cannot be executed; older kernels refuse the flag */
+	mfd = (int) syscall (SYS_memfd_create, "cruntime", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (mfd < 0 && errno == EINVAL)
+		mfd = (int) syscall (SYS_memfd_create, "cruntime", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (mfd < 0)
 		return ct_make_error (err, errno, "create a memfd for the sealed binary");
 	if (copy_binary (exe, mfd, st.st_size, err) < 0)

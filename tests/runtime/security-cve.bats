@@ -73,6 +73,17 @@ exe_is_memfd() {
 	wait "$pid" || true
 }
 
+@test "cve-2019-5736: the sealed re-exec works where vm.memfd_noexec is 1" {
+	requires unshare
+	[ -e /proc/sys/vm/memfd_noexec ] || skip "this kernel has no vm.memfd_noexec (Linux 6.3)"
+	update_config '.process.args = ["/testinit", "echo", "sealed"]'
+	# the sysctl belongs to the pid namespace: set in a new one, the host's stays
+	sane_run unshare --pid --fork --mount-proc sh -c \
+		'echo 1 >/proc/sys/vm/memfd_noexec && exec "$@"' sh "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct-noexec
+	[ "$status" -eq 0 ]
+	[ "$output" = sealed ]
+}
+
 # CVE-2024-21626: no fd of the runtime reaches the container, and a cwd of
 # /proc/self/fd/N (an inherited directory fd of the host) is refused.
 @test "cve-2024-21626: run and exec see only stdio and the preserved fds" {
