@@ -14,6 +14,7 @@
 
 #include "caps.h"
 #include "fs.h"
+#include "fdpass.h"
 #include "init.h"
 #include "sync.h"
 #include "terminal.h"
@@ -440,14 +441,7 @@ step_credentials (struct init_state *s, ct_error_t *err)
 static int
 load_seccomp (struct init_state *s, ct_error_t *err)
 {
-	union {
-		char buf[CMSG_SPACE (sizeof (int))];
-		struct cmsghdr align;
-	} cm;
 	struct rt_sync_msg msg;
-	struct msghdr mh = { 0 };
-	struct cmsghdr *c;
-	struct iovec iov;
 	ssize_t n;
 	int fd = rt_seccomp_load (&s->p->seccomp);
 
@@ -457,19 +451,7 @@ load_seccomp (struct init_state *s, ct_error_t *err)
 		return 0;
 	memset (&msg, 0, sizeof (msg));
 	msg.type = RT_SYNC_SECCOMP;
-	iov.iov_base = &msg;
-	iov.iov_len = sizeof (msg);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	memset (&cm, 0, sizeof (cm));
-	mh.msg_control = cm.buf;
-	mh.msg_controllen = sizeof (cm.buf);
-	c = CMSG_FIRSTHDR (&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN (sizeof (int));
-	memcpy (CMSG_DATA (c), &fd, sizeof (int));
-	n = sendmsg (s->p->sync_fd, &mh, MSG_NOSIGNAL);
+	n = rt_fdpass_send (s->p->sync_fd, &msg, sizeof (msg), fd);
 	close (fd);
 	if (n != (ssize_t) sizeof (msg))
 		return ct_make_error (err, errno, "send the seccomp listener to the runtime");

@@ -41,6 +41,7 @@ libruntime_a_SOURCES = \
 	%reldir%/selfexe.c %reldir%/selfexe.h \
 	%reldir%/state.c %reldir%/state.h \
 	%reldir%/sync.h \
+	%reldir%/fdpass.c %reldir%/fdpass.h \
 	%reldir%/terminal.c %reldir%/terminal.h
 
 cruntime_SOURCES = %reldir%/main.c

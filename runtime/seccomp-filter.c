@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 
+#include "fdpass.h"
 #include "fs.h"
 #include "log.h"
 #include "seccomp-filter.h"
@@ -628,13 +629,6 @@ rt_seccomp_send_listener (const char *path, const char *metadata, pid_t pid, con
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	cleanup_close int sock = -1;
 	cleanup_free char *doc = NULL;
-	union {
-		char buf[CMSG_SPACE (sizeof (int))];
-		struct cmsghdr align;
-	} cm;
-	struct msghdr msg = { 0 };
-	struct cmsghdr *c;
-	struct iovec iov;
 	struct ct_jsonw *w;
 	size_t len;
 
@@ -662,19 +656,7 @@ rt_seccomp_send_listener (const char *path, const char *metadata, pid_t pid, con
 		return ct_make_error (err, errno, "create a socket for the seccomp agent");
 	if (connect (sock, (struct sockaddr *) &addr, sizeof (addr)) < 0)
 		return ct_make_error (err, errno, CFG ".listenerPath`: connect to `%s`", path);
-	iov.iov_base = doc;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	memset (&cm, 0, sizeof (cm));
-	msg.msg_control = cm.buf;
-	msg.msg_controllen = sizeof (cm.buf);
-	c = CMSG_FIRSTHDR (&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN (sizeof (int));
-	memcpy (CMSG_DATA (c), &fd, sizeof (int));
-	if (sendmsg (sock, &msg, MSG_NOSIGNAL) != (ssize_t) len)
+	if (rt_fdpass_send (sock, doc, len, fd) != (ssize_t) len)
 		return ct_make_error (err, errno, CFG ".listenerPath`: send the seccomp fd to `%s`", path);
 	return 0;
 }

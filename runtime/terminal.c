@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <termios.h>
 
+#include "fdpass.h"
 #include "terminal.h"
 
 #ifndef TIOCGPTPEER
@@ -55,30 +56,9 @@ static int
 send_fd (int sock, int fd, ct_error_t *err)
 {
 	/* runc sends the master's name as the payload */
-	char name[] = "/dev/ptmx";
-	struct iovec iov = { .iov_base = name, .iov_len = sizeof (name) - 1 };
-	union {
-		char buf[CMSG_SPACE (sizeof (int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = { 0 };
-	struct cmsghdr *cmsg;
-	ssize_t n;
+	static const char name[] = "/dev/ptmx";
 
-	memset (&u, 0, sizeof (u));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof (u.buf);
-	cmsg = CMSG_FIRSTHDR (&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN (sizeof (int));
-	memcpy (CMSG_DATA (cmsg), &fd, sizeof (int));
-	do
-		n = sendmsg (sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
+	if (rt_fdpass_send (sock, name, sizeof (name) - 1, fd) < 0)
 		return ct_make_error (err, errno, "send the pty master to the console socket");
 	return 0;
 }
