@@ -57,6 +57,18 @@ nothing_left() {
 	[ -z "$(ls -A "$ROOT")" ]
 }
 
+# The run fails with one line naming the last mount: "config.json:
+# `mounts[N]`: $1", and leaves nothing behind.
+refused_naming_last_mount() {
+	local n
+	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
+	sane_run cruntime run -b "$BUNDLE" ct1
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *"config.json: \`mounts[$n]\`: $1"* ]]
+	nothing_left
+}
+
 @test "idmap: the features document lists idmap and ridmap, and idmap enabled" {
 	sane_run "$CRUNTIME" features
 	[ "$status" -eq 0 ]
@@ -153,45 +165,21 @@ nothing_left() {
 @test "idmap: without mappings nor a user namespace is refused, naming the mount" {
 	update_config 'del(.linux.uidMappings, .linux.gidMappings) | .linux.namespaces -= [{"type": "user"}]'
 	add_mount '["bind", "idmap"]'
-	local n
-	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
-	sane_run cruntime run -b "$BUNDLE" ct1
-	[ "$status" -eq 1 ]
-	[ "${#lines[@]}" -eq 1 ]
-	[[ "$output" == *"config.json: \`mounts[$n]\`: idmap without uidMappings needs a user namespace"* ]]
-	nothing_left
+	refused_naming_last_mount "idmap without uidMappings needs a user namespace"
 }
 
 @test "idmap: uidMappings without gidMappings is refused, naming the mount" {
 	add_mount '["bind", "idmap"]' '"uidMappings": [{"containerID": 1000, "hostID": 100000, "size": 1}]'
-	local n
-	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
-	sane_run cruntime run -b "$BUNDLE" ct1
-	[ "$status" -eq 1 ]
-	[ "${#lines[@]}" -eq 1 ]
-	[[ "$output" == *"config.json: \`mounts[$n]\`: uidMappings and gidMappings go together"* ]]
-	nothing_left
+	refused_naming_last_mount "uidMappings and gidMappings go together"
 }
 
 @test "idmap: on a mount that is not a bind is refused, naming the mount" {
 	update_config '.mounts += [{"destination": "/mnt", "type": "tmpfs", "source": "tmpfs", "options": ["idmap"]}]'
-	local n
-	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
-	sane_run cruntime run -b "$BUNDLE" ct1
-	[ "$status" -eq 1 ]
-	[ "${#lines[@]}" -eq 1 ]
-	[[ "$output" == *"config.json: \`mounts[$n]\`: only bind mounts can be idmapped"* ]]
-	nothing_left
+	refused_naming_last_mount "only bind mounts can be idmapped"
 }
 
 @test "idmap: a file system without idmap support is refused, naming the mount" {
 	# procfs does not support idmapped mounts
 	update_config '.mounts += [{"destination": "/mnt", "type": "bind", "source": "/proc/sys", "options": ["rbind", "idmap"]}]'
-	local n
-	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
-	sane_run cruntime run -b "$BUNDLE" ct1
-	[ "$status" -eq 1 ]
-	[ "${#lines[@]}" -eq 1 ]
-	[[ "$output" == *"config.json: \`mounts[$n]\`: idmap \`/proc/sys\`: its file system does not support idmapped mounts"* ]]
-	nothing_left
+	refused_naming_last_mount "idmap \`/proc/sys\`: its file system does not support idmapped mounts"
 }
