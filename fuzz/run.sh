@@ -30,7 +30,7 @@ shared_srcs() { ls "$src"/shared/*.c "$src"/shared/ocispec/*.c; }
 target_srcs() {
 	case $1 in
 	config) shared_srcs ;;
-	seccomp) shared_srcs; echo "$src/runtime/seccomp-filter.c" ;;
+	seccomp) shared_srcs; echo "$src/runtime/seccomp-filter.c" "$src/runtime/fdpass.c" ;;
 	*) echo "fuzz: unknown target \`$1\`" >&2; exit 2 ;;
 	esac
 }
