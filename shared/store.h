@@ -84,7 +84,8 @@ int ct_layout_read_index (struct ct_layout *l, struct ct_index **out, ct_error_t
    ":latest"; checked against the annotation grammar.  Malloc'd. */
 int ct_store_normalize_name (const char *name, char **out, ct_error_t *err);
 
-/* Find a name: exact match of the normalised name; else, when it has no
+/* Find a name: exact match of the normalised name (or of the name as given,
+   as other tools may store "x" untagged); else, when it has no
    registry host, the one stored HOST/NAME[:TAG]; several -> an error listing
    them; none -> "image `NAME` is not in the store" (ENOENT).
    *desc is a deep copy of the index entry; *full (may be NULL) the stored name. */
