@@ -1,1 +1,1 @@
-EXTRA_DIST += %reldir%/README.md %reldir%/runtime.sh
+EXTRA_DIST += %reldir%/README.md %reldir%/runtime.sh %reldir%/image.sh

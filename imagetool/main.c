@@ -8,14 +8,15 @@
 #include "cli.h"
 #include "cas.h"
 #include "cmd-store.h"
+#include "cmds.h"
 #include "log.h"
 
 static const struct ct_command commands[] = {
-	{ "pull", NULL, "copy an image into the store and print its manifest digest",
-	  "cimage pull [--platform OS/ARCH[/VARIANT]] [--tls-verify=false] [--cert-dir DIR] SRC [NAME]" },
-	{ "push", NULL, "copy a stored image to a destination",
+	{ "pull", cmd_pull, "copy an image into the store and print its manifest digest",
+	  "cimage pull [--platform OS/ARCH[/VARIANT]] [--all] [--tls-verify=false] [--cert-dir DIR] SRC [NAME]" },
+	{ "push", cmd_push, "copy a stored image to a destination",
 	  "cimage push [--tls-verify=false] [--cert-dir DIR] NAME DEST" },
-	{ "copy", NULL, "copy an image from any transport to any transport",
+	{ "copy", cmd_copy, "copy an image from any transport to any transport",
 	  "cimage copy [--platform OS/ARCH[/VARIANT]] [--tls-verify=false] [--cert-dir DIR] SRC DEST" },
 	{ "images", cmd_images, "list the images in the store", "cimage images [--format table|json] [-q]" },
 	{ "inspect", cmd_inspect, "print an image's manifest, config or summary",

@@ -1,0 +1,11 @@
+/* The cimage commands (imagetool/main.c's table); each in its cmd-*.c. */
+#ifndef CT_IMAGETOOL_CMDS_H
+#define CT_IMAGETOOL_CMDS_H
+
+#include "cli.h"
+
+int cmd_pull (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_push (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_copy (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+
+#endif
