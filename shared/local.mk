@@ -14,7 +14,9 @@ libshared_a_SOURCES = \
 	%reldir%/fs.c %reldir%/fs.h \
 	%reldir%/strv.c %reldir%/strv.h \
 	%reldir%/ocispec/runtime.c %reldir%/ocispec/runtime.h \
-	%reldir%/ocispec/state.c %reldir%/ocispec/state.h
+	%reldir%/ocispec/state.c %reldir%/ocispec/state.h \
+	%reldir%/ocispec/image.c %reldir%/ocispec/image.h \
+	%reldir%/store.c %reldir%/store.h
 
 ## What every program links besides its own archive.
 SHARED_LIBS = libshared.a $(YAJL_LIBS) $(CRYPTO_LIBS)
