@@ -942,7 +942,7 @@ fetch_token (struct ct_registry *r, const char *realm, const char *service, cons
 		goto out;
 	if (x.status == 401 || x.status == 403) {
 		cleanup_free char *code = registry_error_code (x.errbody, x.errlen);
-		ct_make_error (err, EACCES, "%s `%s`: authentication failed (%ld)%s%s", r->op, what, x.status,
+		ct_make_error (err, 0, "%s `%s`: authentication failed (%ld)%s%s", r->op, what, x.status,
 		               code ? ": " : "", code ? code : "");
 		goto out;
 	}
@@ -984,14 +984,14 @@ authenticate (struct ct_registry *r, const char *challenge, const char *what, ct
 	cleanup_free char *scheme = NULL;
 
 	if (challenge == NULL)
-		return ct_make_error (err, EACCES, "%s `%s`: unauthorized (401) and no WWW-Authenticate challenge",
-		                      r->op, what);
+		return ct_make_error (err, 0, "%s `%s`: unauthorized (401) and no WWW-Authenticate challenge", r->op,
+		                      what);
 	scheme = parse_challenge (challenge, &keys, &values);
 	if (strcasecmp (scheme, "basic") == 0) {
 		load_creds (r);
 		if (r->user == NULL)
 			return ct_make_error (
-			        err, EACCES,
+			        err, 0,
 			        "%s `%s`: authentication required (401): no credentials for `%s` (cimage login)", r->op,
 			        what, r->host);
 		free (r->authz);
@@ -1013,7 +1013,7 @@ auth_failed (struct ct_registry *r, struct xfer *x, const char *what, ct_error_t
 {
 	cleanup_free char *code = registry_error_code (x->errbody, x->errlen);
 
-	return ct_make_error (err, EACCES, "%s `%s`: authentication failed (401)%s%s", r->op, what, code ? ": " : "",
+	return ct_make_error (err, 0, "%s `%s`: authentication failed (401)%s%s", r->op, what, code ? ": " : "",
 	                      code ? code : "");
 }
 
@@ -1640,7 +1640,7 @@ upload_patch (struct ct_registry *r, char **location, int fd, int64_t off, int64
 		goto out;
 	}
 	if (x.location != NULL) {
-		char *loc;
+		char *loc = NULL;
 		if (session_location (r, &x, what, &loc, err) < 0)
 			goto out;
 		free (*location);
