@@ -12,7 +12,7 @@
 
 #include "error.h"
 
-/* 0 with *user/*pass (malloc'd) when found; 1 when no file has the host;
+/* 0 with *user and *pass (malloc'd) when found; 1 when no file has the host;
    -1 on a broken file ("`FILE`: `auths.HOST.auth`: not base64"). Keys may be
    "HOST", "https://HOST", "http://HOST", "HOST/v2/" forms, as docker writes. */
 int ct_auth_lookup (const char *host, char **user, char **pass, ct_error_t *err);

@@ -11,6 +11,9 @@
 #include "cmds.h"
 #include "log.h"
 
+int cmd_login (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_logout (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+
 static const struct ct_command commands[] = {
 	{ "pull", cmd_pull, "copy an image into the store and print its manifest digest",
 	  "cimage pull [--platform OS/ARCH[/VARIANT]] [--all] [--tls-verify=false] [--cert-dir DIR] SRC [NAME]" },
@@ -34,8 +37,9 @@ static const struct ct_command commands[] = {
 	  "                     [--label K=V] [--expose P] [--volume D] [--stop-signal S] NAME [NEWNAME]" },
 	{ "export", NULL, "write a stored image as an OCI archive", "cimage export NAME [-o FILE|-]" },
 	{ "import", NULL, "read an OCI or docker archive into the store", "cimage import FILE|- NAME" },
-	{ "login", NULL, "store credentials for a registry", "cimage login [-u USER] [--password-stdin] HOST" },
-	{ "logout", NULL, "remove stored credentials for a registry", "cimage logout HOST" },
+	{ "login", cmd_login, "store credentials for a registry",
+	  "cimage login [-u USER] [-p PASS] [--password-stdin] [--tls-verify=false] [--cert-dir DIR] HOST" },
+	{ "logout", cmd_logout, "remove stored credentials for a registry", "cimage logout HOST" },
 	{ NULL, NULL, NULL, NULL },
 };
 

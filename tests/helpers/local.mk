@@ -12,3 +12,13 @@ BATS_TESTS += %reldir%/testinit.bats
 ## seccomp-agent: the listenerPath end for security-seccomp.bats (host side).
 check_PROGRAMS += %reldir%/seccomp-agent
 %canon_reldir%_seccomp_agent_SOURCES = %reldir%/seccomp-agent.c
+
+## registry-client: drives the registry client (imagetool/registry.c) for
+## tests/imagetool/registry.bats.
+check_PROGRAMS += %reldir%/registry-client
+%canon_reldir%_registry_client_SOURCES = %reldir%/registry-client.c \
+	imagetool/registry.c imagetool/auth.c imagetool/progress.c
+%canon_reldir%_registry_client_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/imagetool
+%canon_reldir%_registry_client_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS)
+%canon_reldir%_registry_client_LDADD = $(SHARED_LIBS) $(CURL_LIBS)
+EXTRA_DIST += %reldir%/tokenserver.py %reldir%/badregistry.py

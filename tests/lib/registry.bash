@@ -1,0 +1,187 @@
+# Test registries for the imagetool suites: `load ../lib/registry`.
+#
+#   registry_start [plain|htpasswd|tls|tls-htpasswd|token]
+#       starts /usr/bin/docker-registry (distribution 2.8) on 127.0.0.1 and a
+#       free port, with its config, storage and certificates under
+#       $BATS_FILE_TMPDIR (or $BATS_TEST_TMPDIR when called from a test), and
+#       waits until /v2/ answers.  Exports:
+#         REGISTRY            127.0.0.1:PORT
+#         REGISTRY_DIR        its directory (config.yml, storage/, registry.log)
+#         REGISTRY_USER, REGISTRY_PASS    for htpasswd, tls-htpasswd and token
+#         REGISTRY_CA         the throw-away CA (PEM) for tls and tls-htpasswd
+#         REGISTRY_CERT_DIR   a directory holding ca.crt: a --cert-dir
+#         TOKEN_SERVER        127.0.0.1:PORT of the token server (token)
+#         TOKEN_LOG           one line per token request (path, auth=yes|no)
+#   registry_stop   kills the processes registry_start started, nothing else.
+#   registry_requires   skips unless docker-registry, openssl and python3 exist.
+#
+# One registry per bats file: call registry_start in setup_file and
+# registry_stop in teardown_file.
+
+REGISTRY_PIDS=()
+
+registry_requires() {
+	command -v docker-registry >/dev/null || skip "test requires docker-registry"
+	command -v openssl >/dev/null || skip "test requires openssl"
+	command -v python3 >/dev/null || skip "test requires python3"
+}
+
+# A free TCP port on 127.0.0.1 (the kernel picks; a race with another
+# process is caught by registry_start, which then retries).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# A CA and a server certificate for 127.0.0.1 and localhost, in $1.
+_registry_make_certs() {
+	local d=$1
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=cimage test CA" \
+		-keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null || return 1
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+		-keyout "$d/server.key" -out "$d/server.csr" 2>/dev/null || return 1
+	printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$d/server.ext"
+	openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+		-days 2 -extfile "$d/server.ext" -out "$d/server.crt" 2>/dev/null || return 1
+	mkdir -p "$d/certs"
+	cp "$d/ca.crt" "$d/certs/ca.crt"
+}
+
+# Poll until $1 (a URL) answers 200 or 401 (at most ~10 s), or pid $2 died.
+_registry_wait() {
+	local url=$1 pid=$2 i code
+	shift 2
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 1
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" "$url" 2>/dev/null) || code=000
+		if [ "$code" = 200 ] || [ "$code" = 401 ]; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
+
+_registry_start_token_server() {
+	local d=$1 i
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=cimage test token issuer" \
+		-keyout "$d/token.key" -out "$d/token.crt" 2>/dev/null || return 1
+	rm -f "$d/token.port"
+	: >"$d/token.log"
+	python3 "$CT_SRCDIR/tests/helpers/tokenserver.py" --key "$d/token.key" --issuer cimage-test-issuer \
+		--port-file "$d/token.port" --log "$d/token.log" \
+		--user "$REGISTRY_USER" --password "$REGISTRY_PASS" >"$d/token-server.log" 2>&1 &
+	REGISTRY_PIDS+=("$!")
+	for ((i = 0; i < 200; i++)); do
+		[ -s "$d/token.port" ] && break
+		kill -0 "$!" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	[ -s "$d/token.port" ] || return 1
+	TOKEN_SERVER=127.0.0.1:$(cat "$d/token.port")
+	TOKEN_LOG=$d/token.log
+	export TOKEN_SERVER TOKEN_LOG
+}
+
+registry_start() {
+	local variant=${1:-plain} base d port try pid scheme=http
+	local -a curl_opts=()
+	base=${BATS_FILE_TMPDIR:-$BATS_TEST_TMPDIR}
+	d=$(mktemp -d "$base/registry-$variant.XXXXXX")
+	mkdir -p "$d/storage"
+	unset REGISTRY_USER REGISTRY_PASS REGISTRY_CA REGISTRY_CERT_DIR TOKEN_SERVER
+
+	case $variant in
+	plain | htpasswd | tls | tls-htpasswd | token) ;;
+	*)
+		echo "registry_start: unknown variant $variant" >&2
+		return 1
+		;;
+	esac
+	case $variant in
+	htpasswd | tls-htpasswd | token)
+		export REGISTRY_USER=tester
+		export REGISTRY_PASS=secret-$RANDOM$RANDOM
+		htpasswd -Bbn "$REGISTRY_USER" "$REGISTRY_PASS" >"$d/htpasswd" 2>/dev/null || return 1
+		;;
+	esac
+	case $variant in
+	tls | tls-htpasswd)
+		_registry_make_certs "$d" || return 1
+		export REGISTRY_CA=$d/ca.crt
+		export REGISTRY_CERT_DIR=$d/certs
+		scheme=https
+		curl_opts=(--cacert "$d/ca.crt")
+		;;
+	esac
+	if [ "$variant" = token ]; then
+		_registry_start_token_server "$d" || return 1
+	fi
+
+	for ((try = 0; try < 5; try++)); do
+		port=$(free_port) || return 1
+		{
+			echo "version: 0.1"
+			echo "log:"
+			echo "  level: error"
+			echo "  accesslog:"
+			echo "    disabled: true"
+			echo "storage:"
+			echo "  filesystem:"
+			echo "    rootdirectory: $d/storage"
+			echo "  delete:"
+			echo "    enabled: true"
+			echo "http:"
+			echo "  addr: 127.0.0.1:$port"
+			echo "  secret: cimage-test-secret"
+			if [ "$scheme" = https ]; then
+				echo "  tls:"
+				echo "    certificate: $d/server.crt"
+				echo "    key: $d/server.key"
+			fi
+			case $variant in
+			htpasswd | tls-htpasswd)
+				echo "auth:"
+				echo "  htpasswd:"
+				echo "    realm: cimage-test"
+				echo "    path: $d/htpasswd"
+				;;
+			token)
+				echo "auth:"
+				echo "  token:"
+				echo "    realm: http://$TOKEN_SERVER/token"
+				echo "    service: cimage-test"
+				echo "    issuer: cimage-test-issuer"
+				echo "    rootcertbundle: $d/token.crt"
+				;;
+			esac
+		} >"$d/config.yml"
+		# docker-registry reads REGISTRY_* variables as configuration
+		# (REGISTRY_AUTH_FILE would become auth.file): none of ours reach it.
+		env $(compgen -e | grep '^REGISTRY_' | sed 's/^/-u /') \
+			docker-registry serve "$d/config.yml" >"$d/registry.log" 2>&1 &
+		pid=$!
+		if _registry_wait "$scheme://127.0.0.1:$port/v2/" "$pid" "${curl_opts[@]}"; then
+			REGISTRY_PIDS+=("$pid")
+			export REGISTRY=127.0.0.1:$port
+			export REGISTRY_DIR=$d
+			return 0
+		fi
+		# Lost the port to someone else (or failed): try another.
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null || true
+	done
+	echo "registry_start: docker-registry did not come up; its log:" >&2
+	cat "$d/registry.log" >&2
+	return 1
+}
+
+registry_stop() {
+	local pid
+	for pid in "${REGISTRY_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${REGISTRY_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	REGISTRY_PIDS=()
+}
