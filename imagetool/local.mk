@@ -1,5 +1,6 @@
 ## cimage: registry client, image store, unpack/commit.  Only cimage links libcurl.
 bin_PROGRAMS += cimage
-cimage_SOURCES = %reldir%/main.c
+cimage_SOURCES = %reldir%/main.c \
+	%reldir%/ref.c %reldir%/ref.h
 cimage_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(ARCHIVE_CFLAGS)
 cimage_LDADD = $(SHARED_LIBS) $(CURL_LIBS) $(ARCHIVE_LIBS)

@@ -66,3 +66,8 @@ UNIT_TESTS += %reldir%/test-seccomp
 %canon_reldir%_test_seccomp_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/runtime
 %canon_reldir%_test_seccomp_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 %canon_reldir%_test_seccomp_LDADD = libruntime.a $(SHARED_LIBS) $(SECCOMP_LIBS)
+
+UNIT_TESTS += %reldir%/test-ref
+%canon_reldir%_test_ref_SOURCES = %reldir%/test-ref.c imagetool/ref.c
+%canon_reldir%_test_ref_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/imagetool
+%canon_reldir%_test_ref_LDADD = $(SHARED_LIBS)
