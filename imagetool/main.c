@@ -6,6 +6,7 @@
 #include <getopt.h>
 
 #include "cli.h"
+#include "cmd-archive.h"
 #include "cas.h"
 #include "log.h"
 
@@ -29,8 +30,10 @@ static const struct ct_command commands[] = {
 	{ "config", NULL, "change an image's configuration",
 	  "cimage config [--env K=V] [--cmd JSON] [--entrypoint JSON] [--workdir D] [--user U]\n"
 	  "                     [--label K=V] [--expose P] [--volume D] [--stop-signal S] NAME [NEWNAME]" },
-	{ "export", NULL, "write a stored image as an OCI archive", "cimage export NAME [-o FILE|-]" },
-	{ "import", NULL, "read an OCI or docker archive into the store", "cimage import FILE|- NAME" },
+	{ "export", cmd_export, "write a stored image as an OCI or docker archive",
+	  "cimage export NAME [-o FILE|-] [--format oci|docker]" },
+	{ "import", cmd_import, "read an OCI or docker archive into the store",
+	  "cimage import [--ref REF] FILE|- NAME" },
 	{ "login", NULL, "store credentials for a registry", "cimage login [-u USER] [--password-stdin] HOST" },
 	{ "logout", NULL, "remove stored credentials for a registry", "cimage logout HOST" },
 	{ NULL, NULL, NULL, NULL },

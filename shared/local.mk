@@ -14,7 +14,8 @@ libshared_a_SOURCES = \
 	%reldir%/fs.c %reldir%/fs.h \
 	%reldir%/strv.c %reldir%/strv.h \
 	%reldir%/ocispec/runtime.c %reldir%/ocispec/runtime.h \
-	%reldir%/ocispec/state.c %reldir%/ocispec/state.h
+	%reldir%/ocispec/state.c %reldir%/ocispec/state.h \
+	%reldir%/ocispec/docker-archive.c %reldir%/ocispec/docker-archive.h
 
 ## What every program links besides its own archive.
 SHARED_LIBS = libshared.a $(YAJL_LIBS) $(CRYPTO_LIBS)
