@@ -1,3 +1,4 @@
 ## bats suites for imagetool: one file per command
 BATS_TESTS += %reldir%/cli.bats
 BATS_TESTS += %reldir%/fixtures.bats
+BATS_TESTS += %reldir%/archive.bats
