@@ -15,6 +15,8 @@ libshared_a_SOURCES = \
 	%reldir%/strv.c %reldir%/strv.h \
 	%reldir%/ocispec/runtime.c %reldir%/ocispec/runtime.h \
 	%reldir%/ocispec/state.c %reldir%/ocispec/state.h \
+	%reldir%/ocispec/image.c %reldir%/ocispec/image.h \
+	%reldir%/store.c %reldir%/store.h \
 	%reldir%/ocispec/docker-archive.c %reldir%/ocispec/docker-archive.h
 
 ## What every program links besides its own archive.

@@ -106,5 +106,9 @@ struct ct_gc_stats {
 	size_t tmp_removed;
 };
 int ct_layout_gc (struct ct_layout *l, struct ct_gc_stats *stats, ct_error_t *err);
+/* The same, calling fn (may be NULL) for each blob removed ("sha256:...",
+   its size): what `cimage gc` reports. */
+typedef void (*ct_gc_fn) (const char *digest, uint64_t size, void *data);
+int ct_layout_gc_report (struct ct_layout *l, struct ct_gc_stats *stats, ct_gc_fn fn, void *data, ct_error_t *err);
 
 #endif

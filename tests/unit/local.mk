@@ -67,6 +67,15 @@ UNIT_TESTS += %reldir%/test-seccomp
 %canon_reldir%_test_seccomp_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 %canon_reldir%_test_seccomp_LDADD = libruntime.a $(SHARED_LIBS) $(SECCOMP_LIBS)
 
+UNIT_TESTS += %reldir%/test-ocispec-image
+%canon_reldir%_test_ocispec_image_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_ocispec_image_LDADD = $(SHARED_LIBS)
+
+UNIT_TESTS += %reldir%/test-store
+%canon_reldir%_test_store_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_store_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
+%canon_reldir%_test_store_LDADD = $(SHARED_LIBS)
+
 UNIT_TESTS += %reldir%/test-ref
 %canon_reldir%_test_ref_SOURCES = %reldir%/test-ref.c imagetool/ref.c
 %canon_reldir%_test_ref_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/imagetool
