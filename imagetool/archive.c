@@ -60,7 +60,8 @@ archive_fail (ct_error_t *err, struct archive *a, const char *what)
 /* ---------------------------------------------------------------- reading */
 
 struct member {
-	char *name; /* cleaned: no "./", no trailing '/' */
+	char *name;   /* cleaned: no "./", no trailing '/' */
+	char *target; /* a symbolic link: the member it names (cleaned) */
 	char *digest;
 	int64_t size;
 	unsigned char magic[MAGIC_LEN];
@@ -87,6 +88,7 @@ reader_release (struct reader *rd)
 {
 	for (size_t i = 0; i < rd->n_members; i++) {
 		free (rd->members[i].name);
+		free (rd->members[i].target);
 		free (rd->members[i].digest);
 	}
 	free (rd->members);
@@ -123,11 +125,59 @@ clean_name (const char *raw, char **out, ct_error_t *err)
 static struct member *
 find_member (struct reader *rd, const char *name)
 {
-	/* The last member of a name wins, as tar extraction would have it. */
-	for (size_t i = rd->n_members; i-- > 0;)
-		if (strcmp (rd->members[i].name, name) == 0)
-			return &rd->members[i];
+	/* Links are followed by name only, a few hops at most. */
+	for (int hops = 0; hops < 8; hops++) {
+		struct member *m = NULL;
+		/* The last member of a name wins, as tar extraction would have it. */
+		for (size_t i = rd->n_members; i-- > 0 && m == NULL;)
+			if (strcmp (rd->members[i].name, name) == 0)
+				m = &rd->members[i];
+		if (m == NULL || m->target == NULL)
+			return m;
+		name = m->target;
+	}
 	return NULL;
+}
+
+/* docker and skopeo write <id>/layer.tar as a symbolic link to the layer
+   stored once (../<hex>.tar).  Such a link is only a second name for a
+   member: nothing is created from it, and one leading outside the archive
+   is refused. */
+static int
+record_link (struct reader *rd, const char *raw, char *name, const char *target, ct_error_t *err)
+{
+	cleanup_free char *owned = name;
+	cleanup_free char *joined = NULL;
+	cleanup_strv char **parts = NULL;
+	const char *slash = strrchr (name, '/');
+	char *save = NULL;
+	struct member m = { 0 };
+
+	if (target[0] == '/')
+		return ct_make_error (err, 0, "member `%s`: a symbolic link pointing outside the archive (`%s`)", raw,
+		                      target);
+	xasprintf (&joined, "%.*s%s%s", slash ? (int) (slash - name) : 0, name, slash ? "/" : "", target);
+	/* `..` resolved by hand: clean_name refuses it, a link may use it. */
+	for (char *c = strtok_r (joined, "/", &save); c != NULL; c = strtok_r (NULL, "/", &save)) {
+		size_t n = ct_strv_len (parts);
+		if (strcmp (c, ".") == 0)
+			continue;
+		if (strcmp (c, "..") != 0) {
+			ct_strv_push (&parts, c);
+			continue;
+		}
+		if (n == 0)
+			return ct_make_error (err, 0,
+			                      "member `%s`: a symbolic link pointing outside the archive (`%s`)", raw,
+			                      target);
+		free (parts[n - 1]);
+		parts[n - 1] = NULL;
+	}
+	m.name = steal_pointer (&owned);
+	m.target = ct_strv_join (parts, "/");
+	rd->members = xreallocarray (rd->members, rd->n_members + 1, sizeof *rd->members);
+	rd->members[rd->n_members++] = m;
+	return 0;
 }
 
 static int
@@ -268,6 +318,12 @@ read_member (struct reader *rd, struct archive_entry *e, ct_error_t *err)
 	case AE_IFREG:
 		break;
 	case AE_IFLNK:
+		/* Only a docker archive's own names may be links: never a blob or
+		   one of the documents, and never in a (forced) OCI archive. */
+		if (rd->format != CT_ARCHIVE_OCI && strncmp (name, "blobs/", 6) != 0 &&
+		    strcmp (name, "oci-layout") != 0 && strcmp (name, "index.json") != 0 &&
+		    strcmp (name, "manifest.json") != 0 && archive_entry_symlink (e) != NULL)
+			return record_link (rd, raw, steal_pointer (&name), archive_entry_symlink (e), err);
 		return ct_make_error (
 		        err, 0, "member `%s`: a symbolic link; an image archive holds only files and directories", raw);
 	default:
@@ -526,6 +582,12 @@ finish_docker (struct reader *rd, const char *ref, struct ct_descriptor *desc, c
 
 	if (find_docker_member (rd, e->config, &cm, err) < 0)
 		goto out;
+	/* Every listed member first: a missing one is the clearest error. */
+	for (size_t i = 0; i < e->n_layers; i++) {
+		struct member *lm;
+		if (find_docker_member (rd, e->layers[i], &lm, err) < 0)
+			goto out;
+	}
 	if (ct_layout_read_blob (rd->dest, cm->digest, CT_IMAGE_MAX_DOC, &cfg_buf, &cfg_len, err) < 0 ||
 	    ct_image_config_decode (cfg_buf, cfg_len, e->config, &cfg, err) < 0)
 		goto out;
@@ -1153,7 +1215,10 @@ ct_archive_write (struct ct_layout *src, const struct ct_descriptor *desc, const
 	cleanup_archive_write struct archive *a = archive_write_new ();
 	int r;
 
-	if (archive_write_set_format_pax_restricted (a) != ARCHIVE_OK || archive_write_open_fd (a, fd) != ARCHIVE_OK)
+	/* No padding after the end-of-archive blocks, whatever fd is
+	   (libarchive pads to 10 KiB for pipes and devices by default). */
+	if (archive_write_set_format_pax_restricted (a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block (a, 1) != ARCHIVE_OK || archive_write_open_fd (a, fd) != ARCHIVE_OK)
 		return archive_fail (err, a, "start the archive");
 	if (format == CT_ARCHIVE_DOCKER)
 		r = write_docker (a, src, desc, name, err);

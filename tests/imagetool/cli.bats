@@ -11,6 +11,8 @@ bats_require_minimum_version 1.5.0
 
 # Every command of the design (DESIGN.md "cimage — contract").
 COMMANDS=(pull push copy images inspect tag rm gc history unpack commit config export import login logout)
+# The commands not written yet.
+PLANNED=(pull push copy images inspect tag rm gc history unpack commit config login logout)
 
 # Run with stdout and stderr apart ($output / $stderr); show both on failure.
 run_split() {
@@ -49,7 +51,7 @@ run_split() {
 }
 
 @test "every planned command fails with 'not implemented yet' and prints nothing on stdout" {
-	for cmd in "${COMMANDS[@]}"; do
+	for cmd in "${PLANNED[@]}"; do
 		run_split "$CIMAGE" --store "$BATS_TEST_TMPDIR/store" "$cmd" a b
 		[ "$status" -eq 1 ]
 		[ -z "$output" ]
