@@ -434,16 +434,15 @@ finish_oci (struct reader *rd, const char *ref, struct ct_descriptor *desc, char
 	for (size_t i = 0; i < ix->n_manifests; i++) {
 		const struct ct_descriptor *d = &ix->manifests[i];
 		const char *rn = ct_descriptor_annotation (d, CT_ANNOTATION_REF_NAME);
+		cleanup_free char *at = NULL;
 		char *label;
 
 		if (ct_image_doc_kind (d->media_type) == CT_DOC_UNKNOWN)
 			continue; /* image-layout.md: unknown types are no error */
 		n_images++;
-		if (rn != NULL)
-			label = xstrdup (rn);
-		else
-			xasprintf (&label, "@%zu", i);
-		if (ref != NULL && strcmp (ref, label) == 0) {
+		xasprintf (&at, "@%zu", i);
+		label = xstrdup (rn ? rn : at);
+		if (ref != NULL && (strcmp (ref, label) == 0 || strcmp (ref, at) == 0)) {
 			if (chosen != NULL)
 				return ct_make_error (err, 0, "index.json names `%s` twice", ref);
 			chosen = d;

@@ -168,10 +168,20 @@ blob() {
 	jq -e --arg n fromskopeo:1 '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $n) |
 		.platform == {"architecture": "amd64", "os": "linux"}' "$STORE/index.json"
 	# Unrelated members (json, VERSION, repositories) are not stored.
+	n=0
 	for f in "$T/x/repositories" "$T"/x/*/json "$T"/x/*/VERSION; do
 		[ -f "$f" ] || continue
+		n=$((n + 1))
 		[ ! -e "$STORE/blobs/sha256/$(sha256sum "$f" | cut -d' ' -f1)" ]
 	done
+	[ "$n" -gt 0 ]
+
+	# The same with the layer.tar links as files (older docker save).
+	tar -C "$T/x" --sort=name --hard-dereference -chf "$T/legacy.tar" .
+	tar -tvf "$T/legacy.tar" | grep -q '^-.* \./.*/layer.tar$'
+	run_split cimage import "$T/legacy.tar" legacy:1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(digest_of "$STORE" fromskopeo:1)" ]
 }
 
 @test "skopeo reads cimage's OCI archive and keeps the digest" {
@@ -224,6 +234,10 @@ blob() {
 	run_split cimage import --ref b:2 "$T/multi.tar" x:1
 	[ "$status" -eq 0 ]
 	[ "$output" = "$DIGEST" ]
+	[ "$(digest_of "$STORE" x:1)" = "$DIGEST" ]
+	run_split cimage import --ref @0 "$T/multi.tar" x:2
+	[ "$status" -eq 0 ]
+	[ "$(digest_of "$STORE" x:2)" = "$DIGEST" ]
 	run_split cimage import --ref c:3 "$T/multi.tar" x:1
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *'no image `c:3` in the archive; it holds `a:1`, `b:2`'* ]]
