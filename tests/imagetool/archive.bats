@@ -360,3 +360,32 @@ import_refused() {
 	echo sentinel >"$T/sentinel"
 	import_refused "$T/bad.tar" "layer \`$layer\` has digest" "but the config's diff_ids[0] is"
 }
+
+@test "an image index exports with every manifest; as a docker archive the host's platform is written" {
+	[ "$(uname -m)" = x86_64 ] || skip "the fixture image is linux/amd64"
+	size=$(stat -c %s "$(blob "$STORE" "$DIGEST")")
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%s,"platform":{"architecture":"amd64","os":"linux"}}]}' \
+		"$DIGEST" "$size" >"$T/index"
+	ix="sha256:$(sha256sum "$T/index" | cut -d' ' -f1)"
+	cp "$T/index" "$(blob "$STORE" "$ix")"
+	jq --arg d "$ix" --argjson s "$(stat -c %s "$T/index")" \
+		'.manifests += [{"mediaType": "application/vnd.oci.image.index.v1+json", "digest": $d, "size": $s,
+		  "annotations": {"org.opencontainers.image.ref.name": "multi:1"}}]' "$STORE/index.json" >"$T/i.json"
+	mv "$T/i.json" "$STORE/index.json"
+
+	cimage export multi:1 -o "$T/a.tar"
+	[ "$(tar -tf "$T/a.tar" | grep -c '^blobs/sha256/.')" -eq 4 ]
+	run_split "$CIMAGE" --store "$T/s2" import "$T/a.tar" m:1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$ix" ]
+
+	cimage export --format docker multi:1 -o "$T/d.tar"
+	cimage export --format docker busybox -o "$T/d2.tar"
+	# The same members as the manifest's own export; only the tag differs.
+	diff <(tar -tf "$T/d.tar") <(tar -tf "$T/d2.tar")
+	tar -xOf "$T/d.tar" manifest.json | jq -e '.[0].RepoTags == ["multi:1"]'
+	run_split "$CIMAGE" --store "$T/s3" import "$T/d.tar" d:1
+	[ "$status" -eq 0 ]
+	run_split "$CIMAGE" --store "$T/s3" import "$T/d2.tar" d:2
+	[ "$output" = "$(digest_of "$T/s3" d:1)" ]
+}
