@@ -8,10 +8,8 @@
 
 #include "auth.h"
 #include "cli.h"
+#include "cmds.h"
 #include "registry.h"
-
-int cmd_login (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
-int cmd_logout (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 
 #define LOGIN_USAGE "cimage login [-u USER] [-p PASS] [--password-stdin] [--tls-verify=false] [--cert-dir DIR] HOST"
 

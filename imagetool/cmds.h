@@ -7,5 +7,7 @@
 int cmd_pull (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_push (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_copy (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_login (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_logout (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 
 #endif

@@ -7,6 +7,9 @@ cimage_SOURCES = %reldir%/main.c %reldir%/cmds.h \
 	%reldir%/progress.c %reldir%/progress.h \
 	%reldir%/cmd-login.c \
 	%reldir%/copy.c %reldir%/copy.h \
-	%reldir%/cmd-copy.c
+	%reldir%/cmd-copy.c \
+	%reldir%/ref.c %reldir%/ref.h \
+	%reldir%/archive.c %reldir%/archive.h \
+	%reldir%/cmd-archive.c %reldir%/cmd-archive.h
 cimage_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(ARCHIVE_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS)
 cimage_LDADD = $(SHARED_LIBS) $(CURL_LIBS) $(ARCHIVE_LIBS)

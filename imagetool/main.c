@@ -6,13 +6,11 @@
 #include <getopt.h>
 
 #include "cli.h"
+#include "cmd-archive.h"
 #include "cas.h"
 #include "cmd-store.h"
 #include "cmds.h"
 #include "log.h"
-
-int cmd_login (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
-int cmd_logout (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 
 static const struct ct_command commands[] = {
 	{ "pull", cmd_pull, "copy an image into the store and print its manifest digest",
@@ -35,8 +33,10 @@ static const struct ct_command commands[] = {
 	{ "config", NULL, "change an image's configuration",
 	  "cimage config [--env K=V] [--cmd JSON] [--entrypoint JSON] [--workdir D] [--user U]\n"
 	  "                     [--label K=V] [--expose P] [--volume D] [--stop-signal S] NAME [NEWNAME]" },
-	{ "export", NULL, "write a stored image as an OCI archive", "cimage export NAME [-o FILE|-]" },
-	{ "import", NULL, "read an OCI or docker archive into the store", "cimage import FILE|- NAME" },
+	{ "export", cmd_export, "write a stored image as an OCI or docker archive",
+	  "cimage export NAME [-o FILE|-] [--format oci|docker]" },
+	{ "import", cmd_import, "read an OCI or docker archive into the store",
+	  "cimage import [--ref REF] FILE|- NAME" },
 	{ "login", cmd_login, "store credentials for a registry",
 	  "cimage login [-u USER] [-p PASS] [--password-stdin] [--tls-verify=false] [--cert-dir DIR] HOST" },
 	{ "logout", cmd_logout, "remove stored credentials for a registry", "cimage logout HOST" },

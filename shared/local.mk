@@ -16,7 +16,8 @@ libshared_a_SOURCES = \
 	%reldir%/ocispec/runtime.c %reldir%/ocispec/runtime.h \
 	%reldir%/ocispec/state.c %reldir%/ocispec/state.h \
 	%reldir%/ocispec/image.c %reldir%/ocispec/image.h \
-	%reldir%/store.c %reldir%/store.h
+	%reldir%/store.c %reldir%/store.h \
+	%reldir%/ocispec/docker-archive.c %reldir%/ocispec/docker-archive.h
 
 ## What every program links besides its own archive.
 SHARED_LIBS = libshared.a $(YAJL_LIBS) $(CRYPTO_LIBS)

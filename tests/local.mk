@@ -33,6 +33,7 @@ EXTRA_DIST += \
 	%reldir%/lib/helpers.bash \
 	%reldir%/fixtures/mk-busybox-rootfs.sh \
 	%reldir%/fixtures/mk-busybox-image.sh \
+	%reldir%/fixtures/mk-evil-archive.py \
 	%reldir%/fixtures/demo.sh \
 	%reldir%/vm/mk-initramfs.sh \
 	%reldir%/vm/run-vm.sh \

@@ -2,3 +2,4 @@
 BATS_TESTS += %reldir%/cli.bats
 BATS_TESTS += %reldir%/fixtures.bats
 BATS_TESTS += %reldir%/store.bats
+BATS_TESTS += %reldir%/archive.bats

@@ -75,3 +75,12 @@ UNIT_TESTS += %reldir%/test-store
 %canon_reldir%_test_store_CPPFLAGS = $(UNIT_CPPFLAGS)
 %canon_reldir%_test_store_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 %canon_reldir%_test_store_LDADD = $(SHARED_LIBS)
+
+UNIT_TESTS += %reldir%/test-ref
+%canon_reldir%_test_ref_SOURCES = %reldir%/test-ref.c imagetool/ref.c
+%canon_reldir%_test_ref_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/imagetool
+%canon_reldir%_test_ref_LDADD = $(SHARED_LIBS)
+
+UNIT_TESTS += %reldir%/test-docker-archive
+%canon_reldir%_test_docker_archive_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_docker_archive_LDADD = $(SHARED_LIBS)
