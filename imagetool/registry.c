@@ -55,6 +55,7 @@ struct ct_registry {
 	char *extra_scope; /* "repository:FROM:pull" while mounting */
 	long stall;
 	int64_t chunk_size;
+	int64_t rate_limit; /* CIMAGE_RATE_LIMIT: bytes/s per transfer (tests); 0 = none */
 	char *user_agent;
 };
 
@@ -291,6 +292,14 @@ ct_registry_open (const char *host, const char *repository, const struct ct_regi
 		long long v = strtoll (env, &end, 10);
 		if (*end == '\0' && v > 0)
 			r->chunk_size = v;
+	}
+	/* Tests slow transfers down to interrupt them mid-blob. */
+	env = getenv ("CIMAGE_RATE_LIMIT");
+	if (env != NULL && *env != '\0') {
+		char *end;
+		long long v = strtoll (env, &end, 10);
+		if (*end == '\0' && v > 0)
+			r->rate_limit = v;
 	}
 	xasprintf (&r->user_agent, "cimage/%s", PACKAGE_VERSION);
 	r->share = curl_share_init ();
@@ -569,6 +578,8 @@ easy_setup (struct xfer *x)
 	curl_easy_setopt (x->h, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT);
 	curl_easy_setopt (x->h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt (x->h, CURLOPT_LOW_SPEED_TIME, r->stall);
+	if (r->rate_limit > 0)
+		curl_easy_setopt (x->h, CURLOPT_MAX_RECV_SPEED_LARGE, (curl_off_t) r->rate_limit);
 	curl_easy_setopt (x->h, CURLOPT_HTTP_VERSION, (long) CURL_HTTP_VERSION_2TLS);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt (x->h, CURLOPT_PROTOCOLS_STR, "http,https");

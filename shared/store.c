@@ -820,8 +820,14 @@ ct_layout_set_name (struct ct_layout *l, const char *name, const struct ct_descr
 	cleanup_free char *norm = NULL;
 	struct ct_descriptor *d;
 
-	if (require_writable (l, "name an image", err) < 0 || ct_store_normalize_name (name, &norm, err) < 0)
+	if (require_writable (l, "name an image", err) < 0)
 		return -1;
+	/* Stored as given: the store's callers normalise (ct_store_normalize_name),
+	   an oci:DIR:REF keeps REF exactly as skopeo does. */
+	if (name == NULL || !ref_name_valid (name))
+		return ct_make_error (err, 0, "invalid name `%s`: letters and digits separated by one of -._:@/+ only",
+		                      name != NULL ? name : "");
+	norm = xstrdup (name);
 	if (ct_image_doc_kind (desc->media_type) == CT_DOC_UNKNOWN)
 		return ct_make_error (err, 0, "name `%s`: `%s` is not an image manifest or index", norm,
 		                      desc->media_type ? desc->media_type : "");

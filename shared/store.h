@@ -92,7 +92,8 @@ int ct_layout_resolve (struct ct_layout *l, const char *name, struct ct_descript
 
 /* Under the exclusive index lock: re-read index.json, drop every descriptor
    named `name`, add `desc` with the ref.name annotation set to `name`,
-   write atomically.  Requires a WRITE handle. */
+   write atomically.  Requires a WRITE handle.  `name` is stored as given
+   (checked against the annotation grammar): normalise store names first. */
 int ct_layout_set_name (struct ct_layout *l, const char *name, const struct ct_descriptor *desc, ct_error_t *err);
 /* Remove the descriptors with these (already resolved, full) names; a name
    not present is an error and nothing is changed. */
