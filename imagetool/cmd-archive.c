@@ -154,6 +154,9 @@ cmd_import (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	if (ct_cli_args (argc, argv, 2, 2, IMPORT_USAGE, err) < 0)
 		return -1;
 	file = argv[optind];
+	if (strcmp (file, "-") == 0 && isatty (STDIN_FILENO))
+		return ct_make_error (err, 0,
+		                      "refusing to read an archive from a terminal; give FILE or redirect stdin");
 	/* A bad name fails before anything is read. */
 	if (ct_store_normalize_name (argv[optind + 1], &name, err) < 0)
 		return ct_error_wrap (err, "import `%s`", file);
