@@ -1,4 +1,5 @@
 ## bats suites for imagetool: one file per command
 BATS_TESTS += %reldir%/cli.bats
 BATS_TESTS += %reldir%/fixtures.bats
+BATS_TESTS += %reldir%/store.bats
 BATS_TESTS += %reldir%/archive.bats
