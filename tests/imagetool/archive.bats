@@ -118,9 +118,14 @@ blob() {
 	run_split cimage export nope -o "$T/x.tar"
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
-	[[ "$stderr" == *'export `nope`: '*'`nope`'* ]]
+	[[ "$stderr" == *'export `nope`: image is not in the store'* ]]
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	[ ! -e "$T/x.tar" ]
+
+	run_split "$CIMAGE" --store "$T/none" export busybox -o "$T/x.tar"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *'export `busybox`: image is not in the store'* ]]
+	[ ! -e "$T/none" ]
 
 	run_split cimage export --format zip busybox -o "$T/x.tar"
 	[ "$status" -eq 1 ]
