@@ -109,9 +109,17 @@ cmd_export (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 		return ct_make_error (err, 0,
 		                      "refusing to write an archive to a terminal; use -o FILE or redirect stdout");
 
+	/* Worded as the store commands word it: a store that does not exist
+	   yet holds no image either. */
 	if (ct_layout_open (g->store, CT_LAYOUT_READ, &l, err) < 0 ||
-	    ct_layout_resolve (l, argv[optind], &desc, &full, err) < 0)
+	    ct_layout_resolve (l, argv[optind], &desc, &full, err) < 0) {
+		if (ct_error_status (*err) == ENOENT &&
+		    (l == NULL || strstr ((*err)->msg, "is not in the store") != NULL)) {
+			ct_error_release (err);
+			return ct_make_error (err, 0, "export `%s`: image is not in the store", argv[optind]);
+		}
 		return ct_error_wrap (err, "export `%s`", argv[optind]);
+	}
 	if (strcmp (output, "-") == 0)
 		r = ct_archive_write (l, &desc, full, format, STDOUT_FILENO, err);
 	else
@@ -154,6 +162,9 @@ cmd_import (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	if (ct_cli_args (argc, argv, 2, 2, IMPORT_USAGE, err) < 0)
 		return -1;
 	file = argv[optind];
+	if (strcmp (file, "-") == 0 && isatty (STDIN_FILENO))
+		return ct_make_error (err, 0,
+		                      "refusing to read an archive from a terminal; give FILE or redirect stdin");
 	/* A bad name fails before anything is read. */
 	if (ct_store_normalize_name (argv[optind + 1], &name, err) < 0)
 		return ct_error_wrap (err, "import `%s`", file);

@@ -6,8 +6,8 @@
 #include <getopt.h>
 
 #include "cli.h"
-#include "cmd-archive.h"
 #include "cas.h"
+#include "cmd-archive.h"
 #include "cmd-store.h"
 #include "cmds.h"
 #include "log.h"

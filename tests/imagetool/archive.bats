@@ -3,7 +3,8 @@
 # skopeo, hostile archives.  Contract: specs/cimage.1.md (export, import).
 
 # Messages quote their subject in backticks: literal, not command substitution.
-# shellcheck disable=SC2016,SC2154  # stderr/stderr_lines come from bats run --separate-stderr
+# shellcheck disable=SC2016,SC2154,SC2030,SC2031  # bats: stderr/stderr_lines, status and output come from run
+# shellcheck disable=SC2153  # FIXTURES comes from ../lib/helpers
 
 load ../lib/helpers
 
@@ -101,21 +102,30 @@ blob() {
 	[ "$(digest_of "$T/s3" zst:1)" = "$output" ]
 }
 
-@test "export refuses to write an archive to a terminal" {
+@test "export refuses to write an archive to a terminal, import to read one" {
 	requires script
 	run_split script -qec "$CIMAGE --store $STORE export busybox" /dev/null
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"refusing to write an archive to a terminal; use -o FILE or redirect stdout"* ]]
 	[ "${#output}" -lt 200 ]
+	# Nor is one read from a terminal (it would wait for typing).
+	run_split script -qec "$CIMAGE --store $STORE import - x:1" /dev/null
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"refusing to read an archive from a terminal; give FILE or redirect stdin"* ]]
 }
 
 @test "export errors: unknown image, unknown format, unwritable file; nothing is left behind" {
 	run_split cimage export nope -o "$T/x.tar"
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
-	[[ "$stderr" == *'export `nope`: '*'`nope`'* ]]
+	[[ "$stderr" == *'export `nope`: image is not in the store'* ]]
 	[ "${#stderr_lines[@]}" -eq 1 ]
 	[ ! -e "$T/x.tar" ]
+
+	run_split "$CIMAGE" --store "$T/none" export busybox -o "$T/x.tar"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *'export `busybox`: image is not in the store'* ]]
+	[ ! -e "$T/none" ]
 
 	run_split cimage export --format zip busybox -o "$T/x.tar"
 	[ "$status" -eq 1 ]
