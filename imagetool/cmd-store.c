@@ -3,6 +3,8 @@
 #include <inttypes.h>
 
 #include "cmd-store.h"
+#include "copy.h"
+#include "ref.h"
 #include "json.h"
 #include "log.h"
 #include "store.h"
@@ -384,12 +386,57 @@ done:
 	return r;
 }
 
+/* Any other transport: the reference's top document through the copy
+   engine's image source and, for a manifest, its config. */
+static int
+fetch_remote (struct ct_globals *g, const char *ref, const struct ct_registry_opts *tls,
+              struct cimage_inspect_src *out, ct_error_t *err)
+{
+	cleanup_image_source struct ct_image_source *src = NULL;
+	struct ct_copy_opts o = { .op = "inspect", .store = g->store, .quiet = true };
+	struct ct_ref r = { 0 };
+	int ret = -1;
+
+	if (tls != NULL)
+		o.src_tls = *tls;
+	else
+		o.src_tls.tls_verify = -1;
+	if (ct_ref_parse (ref, &r, err) < 0)
+		return -1;
+	if (ct_image_source_open (&r, &o, &src, err) < 0 ||
+	    ct_image_source_top (src, &out->raw, &out->raw_len, &out->media_type, &out->digest, err) < 0)
+		goto done;
+	out->name = r.transport == CT_TRANSPORT_DOCKER ? ct_ref_docker_name (&r) : xstrdup (ref);
+	if (ct_image_doc_kind (out->media_type) == CT_DOC_MANIFEST) {
+		cleanup_manifest struct ct_manifest *m = NULL;
+		cleanup_free char *msrc = NULL;
+
+		xasprintf (&msrc, "manifest %s", out->digest);
+		if (ct_manifest_decode (out->raw, out->raw_len, msrc, &m, err) < 0 ||
+		    ct_image_source_blob (src, &m->config, CT_IMAGE_MAX_DOC, &out->config, &out->config_len, err) < 0)
+			goto done;
+	} else if (ct_image_doc_kind (out->media_type) != CT_DOC_INDEX) {
+		ct_make_error (err, 0, "unsupported manifest type `%s`", out->media_type);
+		goto done;
+	}
+	ret = 0;
+done:
+	ct_ref_clear (&r);
+	return ret;
+}
+
 int
-cimage_inspect_fetch (struct ct_globals *g, const char *ref, struct cimage_inspect_src *out, ct_error_t *err)
+cimage_inspect_fetch (struct ct_globals *g, const char *ref, const struct ct_registry_opts *tls,
+                      struct cimage_inspect_src *out, ct_error_t *err)
 {
 	memset (out, 0, sizeof *out);
-	if (has_transport (ref))
-		return ct_make_error (err, 0, "inspect `%s`: only stored images for now", ref);
+	if (has_transport (ref)) {
+		if (fetch_remote (g, ref, tls, out, err) < 0) {
+			cimage_inspect_src_clear (out);
+			return -1;
+		}
+		return 0;
+	}
 	if (fetch_store (g, ref, out, err) < 0) {
 		cimage_inspect_src_clear (out);
 		return ref_error ("inspect", ref, err);
@@ -506,14 +553,17 @@ summary_index (const struct cimage_inspect_src *s, struct ct_jsonw *w, ct_error_
 int
 cmd_inspect (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 {
-	static const char use[] = "cimage inspect [--raw|--config] REF";
+	static const char use[] = "cimage inspect [--raw|--config] [--tls-verify=false] [--cert-dir DIR] REF";
 	static const struct option longopts[] = {
 		{ "raw", no_argument, NULL, 'r' },
 		{ "config", no_argument, NULL, 'c' },
+		{ "tls-verify", optional_argument, NULL, 'T' },
+		{ "cert-dir", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cimage_inspect_src s = { 0 };
+	struct ct_registry_opts tls = { .tls_verify = -1 };
 	bool raw = false, config = false;
 	const char *ref;
 	int c, r = -1;
@@ -526,6 +576,17 @@ cmd_inspect (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 		case 'c':
 			config = true;
 			break;
+		case 'T':
+			if (optarg == NULL || strcmp (optarg, "true") == 0)
+				tls.tls_verify = 1;
+			else if (strcmp (optarg, "false") == 0)
+				tls.tls_verify = 0;
+			else
+				return ct_make_error (err, 0, "invalid value `%s` for --tls-verify: want true or false", optarg);
+			break;
+		case 'C':
+			tls.cert_dir = optarg;
+			break;
 		case 'h':
 			return usage (use, "Print an image's manifest, config or summary");
 		default:
@@ -537,7 +598,7 @@ cmd_inspect (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	if (ct_cli_args (argc, argv, 1, 1, use, err) < 0)
 		return -1;
 	ref = argv[optind];
-	if (cimage_inspect_fetch (g, ref, &s, err) < 0)
+	if (cimage_inspect_fetch (g, ref, &tls, &s, err) < 0)
 		return -1;
 	if (raw) {
 		fwrite (s.raw, 1, s.raw_len, stdout);

@@ -18,8 +18,8 @@ int cmd_gc (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_history (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 
 /* What inspect prints from: the manifest or index bytes of REF and, for a
-   manifest, its config bytes.  cimage_inspect_fetch handles store names;
-   other transports are to be added there (today they are an error). */
+   manifest, its config bytes: from the store for a bare name, else through
+   the copy engine's image source (any transport). */
 struct cimage_inspect_src {
 	char *name;       /* the name to show ("Name") */
 	char *digest;     /* of raw */
@@ -29,7 +29,10 @@ struct cimage_inspect_src {
 	char *config; /* NULL for an index */
 	size_t config_len;
 };
-int cimage_inspect_fetch (struct ct_globals *g, const char *ref, struct cimage_inspect_src *out, ct_error_t *err);
+struct ct_registry_opts;
+/* tls: --tls-verify/--cert-dir for a docker:// REF (may be NULL). */
+int cimage_inspect_fetch (struct ct_globals *g, const char *ref, const struct ct_registry_opts *tls,
+                          struct cimage_inspect_src *out, ct_error_t *err);
 void cimage_inspect_src_clear (struct cimage_inspect_src *s);
 
 #endif

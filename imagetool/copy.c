@@ -194,6 +194,20 @@ ct_image_source_doc (struct ct_image_source *s, const struct ct_descriptor *d, c
 	return 0;
 }
 
+int
+ct_image_source_blob (struct ct_image_source *s, const struct ct_descriptor *d, size_t max, char **buf, size_t *len,
+                      ct_error_t *err)
+{
+	if (d->size > (int64_t) max)
+		return ct_make_error (err, EFBIG, "%s `%s`: blob `%s` is larger than %zu bytes", s->op, s->text, d->digest,
+		                      max);
+	if (s->reg != NULL)
+		return ct_registry_get_blob (s->reg, d, max, buf, len, err);
+	if (ct_layout_read_blob (s->layout, d->digest, max, buf, len, err) < 0)
+		return ct_error_wrap (err, "%s `%s`", s->op, s->text);
+	return 0;
+}
+
 /* Platforms of an index's entries, for "no image for ..." errors. */
 static char *
 index_platforms (const struct ct_index *ix)

@@ -54,6 +54,9 @@ int ct_image_source_top (struct ct_image_source *s, char **buf, size_t *len, cha
 /* A document by digest (a child of an index), verified. */
 int ct_image_source_doc (struct ct_image_source *s, const struct ct_descriptor *d, char **buf, size_t *len,
                          ct_error_t *err);
+/* A small blob (a config) by descriptor, verified, at most max bytes. */
+int ct_image_source_blob (struct ct_image_source *s, const struct ct_descriptor *d, size_t max, char **buf,
+                          size_t *len, ct_error_t *err);
 /* The image manifest for `platform` (NULL: host): the top document when it
    is a manifest, else the matching child of the index.  Decoded, plus its
    digest and raw bytes (may be NULL). */

@@ -74,10 +74,10 @@ run_split() {
 }
 
 @test "--help after -- is an argument, not a request for help" {
-	run_split "$CIMAGE" pull -- --help
+	run_split "$CIMAGE" unpack -- --help
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
-	[[ "$stderr" == *"cimage pull: not implemented yet"* ]]
+	[[ "$stderr" == *"cimage unpack: not implemented yet"* ]]
 }
 
 @test "unknown command names the command" {
@@ -153,11 +153,11 @@ run_split() {
 	run_split "$CIMAGE" --log "$log" --log-format json pull x
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
-	[[ "$stderr" == *"cimage pull: not implemented yet"* ]]
+	[[ "$stderr" == *"no registry host"* ]]
 	run jq -e -c 'select(.level == "error") | .msg' "$log"
 	echo "log: $(cat "$log")"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"cimage pull: not implemented yet"* ]]
+	[[ "$output" == *'`docker://x`: no registry host'* ]]
 }
 
 @test "an unknown --log-format is refused" {

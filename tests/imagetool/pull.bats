@@ -251,3 +251,22 @@ blob_count() {
 	# the orphan of the killed pull is gone
 	[ -z "$(find "$CIMAGE_STORE/tmp" -type f)" ]
 }
+
+@test "inspect reads a registry and an oci layout without storing anything" {
+	want=$(remote_digest busybox:1)
+	run_split "$CIMAGE" inspect "docker://$REGISTRY/busybox:1"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .Digest <<<"$output")" = "$want" ]
+	[ "$(jq -r .Name <<<"$output")" = "$REGISTRY/busybox:1" ]
+	[ "$(jq -r .Architecture <<<"$output")" = amd64 ]
+	run_split "$CIMAGE" inspect --raw "docker://$REGISTRY/busybox:1"
+	[ "$status" -eq 0 ]
+	[ "sha256:$(printf %s "$output" | sha256sum | cut -d' ' -f1)" = "$want" ]
+	run_split "$CIMAGE" inspect --config "oci:$FIX/busybox:busybox:1"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.config.Cmd[0]' <<<"$output")" = /bin/sh ]
+	run_split "$CIMAGE" inspect "docker://$REGISTRY/busybox:nope"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"manifest unknown (404)"* ]]
+	[ ! -e "$CIMAGE_STORE" ]
+}
