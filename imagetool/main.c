@@ -21,7 +21,7 @@ static const struct ct_command commands[] = {
 	  "cimage copy [--platform OS/ARCH[/VARIANT]] [--tls-verify=false] [--cert-dir DIR] SRC DEST" },
 	{ "images", cmd_images, "list the images in the store", "cimage images [--format table|json] [-q]" },
 	{ "inspect", cmd_inspect, "print an image's manifest, config or summary",
-	  "cimage inspect [--raw|--config] REF" },
+	  "cimage inspect [--raw|--config] [--tls-verify=false] [--cert-dir DIR] REF" },
 	{ "tag", cmd_tag, "give a stored image another name", "cimage tag NAME NEWNAME" },
 	{ "rm", cmd_rm, "remove names from the store", "cimage rm NAME..." },
 	{ "gc", cmd_gc, "delete blobs no name refers to", "cimage gc [-q]" },
