@@ -4,8 +4,8 @@
 # store, for two images:
 #   debian   a Debian rootfs made with debootstrap (minbase), split into 3 gzip layers
 #   small    50,000 small files in one layer
-# plus a floor: sha256sum of the same compressed bytes (what any verified
-# pull must at least do).  Ratios matter, not absolute numbers.
+# plus a floor: SHA-256 (openssl, the implementation cimage uses) of the same
+# compressed bytes, what any verified pull must at least do.  Ratios matter, not absolute numbers.
 #   bench/image.sh BUILDDIR [RUNS]     (root for debootstrap; the rootfs is cached
 #                                       in $CT_BENCH_CACHE, default /var/tmp/ct-bench)
 set -euo pipefail
@@ -100,7 +100,7 @@ time_ms() {
 }
 cimage_pull() { "$build/cimage" -q --store "$work/dest" pull "docker://$REGISTRY/$1:1"; }
 skopeo_copy() { skopeo copy -q --src-tls-verify=false "docker://$REGISTRY/$1:1" "oci:$work/dest:$1"; }
-floor() { cat "$work/$1"/blobs/sha256/* | sha256sum; }
+floor() { cat "$work/$1"/blobs/sha256/* | openssl dgst -sha256; }
 
 printf '%-8s %10s %10s %10s %8s %12s\n' image MB cimage_ms skopeo_ms ratio sha256_ms
 for img in debian small; do
