@@ -270,3 +270,31 @@ blob_count() {
 	[[ "$stderr" == *"manifest unknown (404)"* ]]
 	[ ! -e "$CIMAGE_STORE" ]
 }
+
+@test "concurrent pulls into one store lose no name and no blob" {
+	"$CIMAGE" -q pull "docker://$REGISTRY/busybox:1" a:1 >"$BATS_TEST_TMPDIR/a" &
+	p1=$!
+	"$CIMAGE" -q pull "docker://$REGISTRY/busybox-v2s2:1" b:1 >"$BATS_TEST_TMPDIR/b" &
+	p2=$!
+	"$CIMAGE" -q pull "docker://$REGISTRY/multi:1" c:1 >"$BATS_TEST_TMPDIR/c" &
+	p3=$!
+	"$CIMAGE" -q pull "docker://$REGISTRY/busybox:1" d:1 >"$BATS_TEST_TMPDIR/d" &
+	p4=$!
+	wait "$p1" && wait "$p2" && wait "$p3" && wait "$p4"
+	for n in a b c d; do
+		run_split "$CIMAGE" inspect --raw "$n:1"
+		[ "$status" -eq 0 ]
+		[ "sha256:$(printf %s "$output" | sha256sum | cut -d' ' -f1)" = "$(cat "$BATS_TEST_TMPDIR/$n")" ]
+	done
+	[ "$(jq '.manifests | length' "$CIMAGE_STORE/index.json")" -eq 4 ]
+	run_split "$CIMAGE" gc
+	[ "$status" -eq 0 ]
+	# every blob a name reaches is still there
+	for n in a b c d; do
+		run_split "$CIMAGE" inspect "$n:1"
+		[ "$status" -eq 0 ]
+		for l in $(jq -r '.Layers[]' <<<"$output"); do
+			[ -f "$CIMAGE_STORE/blobs/sha256/${l#sha256:}" ]
+		done
+	done
+}
