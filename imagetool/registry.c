@@ -1333,6 +1333,8 @@ static int
 job_start (struct ct_registry *r, CURLM *m, struct job *j, struct ct_layout *dest, ct_error_t *err)
 {
 	xfer_strip_added_headers (&j->x);
+	j->x.layout = dest;
+	j->x.desc = j->d;
 	if (j->x.writer == NULL) {
 		if (ct_blob_writer_new (dest, j->d->digest, j->d->size, &j->x.writer, err) < 0)
 			return -1;
@@ -1706,6 +1708,7 @@ push_one (struct ct_registry *r, const struct ct_descriptor *d, struct ct_layout
 
 		while (off < d->size) {
 			int64_t n = d->size - off < r->chunk_size ? d->size - off : r->chunk_size;
+			ct_log_debug ("%s: upload chunk %lld-%lld", what, (long long) off, (long long) (off + n - 1));
 			rc = upload_patch (r, &location, fd, off, n, what, err);
 			if (rc < 0)
 				return -1;

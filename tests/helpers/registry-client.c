@@ -12,12 +12,14 @@
          config, layers, then the manifest under TAG
 
    OPTIONS: --tls-verify=true|false, --cert-dir DIR, --parallel N,
-   --mount-from REPO, --user USER, --pass PASS, -q (no progress).
+   --mount-from REPO, --user USER, --pass PASS, --debug (log records on
+   stderr), -q (no progress).
    Errors: one line on stderr, exit 1. */
 #include "common.h"
 
 #include <getopt.h>
 
+#include "log.h"
 #include "ocispec/image.h"
 #include "progress.h"
 #include "registry.h"
@@ -84,6 +86,7 @@ main (int argc, char **argv)
 		{ "mount-from", required_argument, NULL, 'm' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "pass", required_argument, NULL, 'p' },
+		{ "debug", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ct_registry_opts ro = { .tls_verify = -1, .op = "pull" };
@@ -117,6 +120,10 @@ main (int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'd':
+			if (ct_log_init ("registry-client", NULL, NULL, "debug", true, &err) < 0)
+				return fail (&err);
 			break;
 		default:
 			return 2;

@@ -11,6 +11,8 @@ bats_require_minimum_version 1.5.0
 
 # Every command of the design (DESIGN.md "cimage — contract").
 COMMANDS=(pull push copy images inspect tag rm gc history unpack commit config export import login logout)
+# Those not written yet (login and logout: login.bats).
+PLANNED=(pull push copy images inspect tag rm gc history unpack commit config export import)
 
 # Run with stdout and stderr apart ($output / $stderr); show both on failure.
 run_split() {
@@ -49,7 +51,7 @@ run_split() {
 }
 
 @test "every planned command fails with 'not implemented yet' and prints nothing on stdout" {
-	for cmd in "${COMMANDS[@]}"; do
+	for cmd in "${PLANNED[@]}"; do
 		run_split "$CIMAGE" --store "$BATS_TEST_TMPDIR/store" "$cmd" a b
 		[ "$status" -eq 1 ]
 		[ -z "$output" ]
@@ -59,7 +61,7 @@ run_split() {
 	done
 }
 
-@test "a planned command's --help prints its usage line and exits 0" {
+@test "every command's --help prints its usage line and exits 0" {
 	for cmd in "${COMMANDS[@]}"; do
 		run_split "$CIMAGE" "$cmd" --help
 		[ "$status" -eq 0 ]

@@ -1,3 +1,5 @@
 ## bats suites for imagetool: one file per command
 BATS_TESTS += %reldir%/cli.bats
 BATS_TESTS += %reldir%/fixtures.bats
+BATS_TESTS += %reldir%/registry.bats
+BATS_TESTS += %reldir%/login.bats

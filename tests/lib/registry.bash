@@ -12,13 +12,28 @@
 #         REGISTRY_CERT_DIR   a directory holding ca.crt: a --cert-dir
 #         TOKEN_SERVER        127.0.0.1:PORT of the token server (token)
 #         TOKEN_LOG           one line per token request (path, auth=yes|no)
-#   registry_stop   kills the processes registry_start started, nothing else.
+#   registry_stop   kills the processes registry_start started in the same
+#       scope, nothing else: in teardown_file those of setup_file, in a
+#       test (or teardown) those the test started.
 #   registry_requires   skips unless docker-registry, openssl and python3 exist.
 #
 # One registry per bats file: call registry_start in setup_file and
-# registry_stop in teardown_file.
+# registry_stop in teardown_file; a test that starts its own has teardown
+# call registry_stop.  Background servers keep no fd but 0-2 (bats waits for its pipes).
 
-REGISTRY_PIDS=()
+# Started processes, one PID a line, per scope (a test's own, or the file's).
+_registry_pidfile() {
+	echo "${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}/.registry-pids"
+}
+
+_registry_started() {
+	echo "$1" >>"$(_registry_pidfile)"
+}
+
+# `python3 -c "$_REGISTRY_EXEC_CLOSED" CMD...` runs CMD with only stdin,
+# stdout and stderr (bats waits until every copy of its internal pipes, fd 3
+# and others, is closed), under the same PID (exec: $! is the server).
+_REGISTRY_EXEC_CLOSED='import os, sys; os.closerange(3, 65536); os.execvp(sys.argv[1], sys.argv[1:])'
 
 registry_requires() {
 	command -v docker-registry >/dev/null || skip "test requires docker-registry"
@@ -67,10 +82,10 @@ _registry_start_token_server() {
 		-keyout "$d/token.key" -out "$d/token.crt" 2>/dev/null || return 1
 	rm -f "$d/token.port"
 	: >"$d/token.log"
-	python3 "$CT_SRCDIR/tests/helpers/tokenserver.py" --key "$d/token.key" --issuer cimage-test-issuer \
+	python3 -c "$_REGISTRY_EXEC_CLOSED" python3 "$CT_SRCDIR/tests/helpers/tokenserver.py" --key "$d/token.key" --issuer cimage-test-issuer \
 		--port-file "$d/token.port" --log "$d/token.log" \
 		--user "$REGISTRY_USER" --password "$REGISTRY_PASS" >"$d/token-server.log" 2>&1 &
-	REGISTRY_PIDS+=("$!")
+	_registry_started "$!"
 	for ((i = 0; i < 200; i++)); do
 		[ -s "$d/token.port" ] && break
 		kill -0 "$!" 2>/dev/null || return 1
@@ -157,11 +172,11 @@ registry_start() {
 		} >"$d/config.yml"
 		# docker-registry reads REGISTRY_* variables as configuration
 		# (REGISTRY_AUTH_FILE would become auth.file): none of ours reach it.
-		env $(compgen -e | grep '^REGISTRY_' | sed 's/^/-u /') \
+		python3 -c "$_REGISTRY_EXEC_CLOSED" env $(compgen -e | grep '^REGISTRY_' | sed 's/^/-u /') \
 			docker-registry serve "$d/config.yml" >"$d/registry.log" 2>&1 &
 		pid=$!
 		if _registry_wait "$scheme://127.0.0.1:$port/v2/" "$pid" "${curl_opts[@]}"; then
-			REGISTRY_PIDS+=("$pid")
+			_registry_started "$pid"
 			export REGISTRY=127.0.0.1:$port
 			export REGISTRY_DIR=$d
 			return 0
@@ -176,12 +191,32 @@ registry_start() {
 }
 
 registry_stop() {
-	local pid
-	for pid in "${REGISTRY_PIDS[@]}"; do
+	local pid f
+	f=$(_registry_pidfile)
+	[ -f "$f" ] || return 0
+	while read -r pid; do
 		kill "$pid" 2>/dev/null
-	done
-	for pid in "${REGISTRY_PIDS[@]}"; do
+	done <"$f"
+	while read -r pid; do
 		wait "$pid" 2>/dev/null || true
+	done <"$f"
+	rm -f "$f"
+}
+
+# tests/helpers/badregistry.py on a free port: exports BADREGISTRY
+# (127.0.0.1:PORT) and BADREGISTRY_LOG (one line per request).
+badregistry_start() {
+	local base d i
+	base=${BATS_FILE_TMPDIR:-$BATS_TEST_TMPDIR}
+	d=$(mktemp -d "$base/badregistry.XXXXXX")
+	python3 -c "$_REGISTRY_EXEC_CLOSED" python3 "$CT_SRCDIR/tests/helpers/badregistry.py" "$d/port" "$d/requests.log" >"$d/server.log" 2>&1 &
+	_registry_started "$!"
+	for ((i = 0; i < 200; i++)); do
+		[ -s "$d/port" ] && break
+		kill -0 "$!" 2>/dev/null || return 1
+		sleep 0.05
 	done
-	REGISTRY_PIDS=()
+	[ -s "$d/port" ] || return 1
+	export BADREGISTRY=127.0.0.1:$(cat "$d/port")
+	export BADREGISTRY_LOG=$d/requests.log
 }
