@@ -11,7 +11,7 @@ load ../lib/registry
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-	command -v docker-registry >/dev/null || return 0
+	command -v docker-registry >/dev/null && command -v htpasswd >/dev/null || return 0
 	registry_start htpasswd
 }
 
@@ -105,6 +105,7 @@ run_split() {
 }
 
 @test "login to a token registry asks the token server with the credentials" {
+	registry_requires token
 	registry_start token
 	run_split "$CIMAGE" login -u "$REGISTRY_USER" -p wrong "$REGISTRY"
 	[ "$status" -eq 1 ]

@@ -14,7 +14,7 @@ bats_require_minimum_version 1.5.0
 RC=${CT_BUILDDIR}/tests/helpers/registry-client
 
 setup_file() {
-	command -v docker-registry >/dev/null || return 0
+	command -v docker-registry >/dev/null && command -v htpasswd >/dev/null || return 0
 	command -v skopeo >/dev/null || return 0
 	registry_start plain
 	badregistry_start
@@ -136,6 +136,7 @@ nothing_stored() {
 }
 
 @test "token registry: bearer tokens asked with the repository scope and the credentials" {
+	registry_requires token
 	registry_start token
 	run_split "$RC" get-manifest "$REGISTRY" app 1
 	[ "$status" -eq 1 ]

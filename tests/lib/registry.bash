@@ -15,7 +15,8 @@
 #   registry_stop   kills the processes registry_start started in the same
 #       scope, nothing else: in teardown_file those of setup_file, in a
 #       test (or teardown) those the test started.
-#   registry_requires   skips unless docker-registry, openssl and python3 exist.
+#   registry_requires [token]   skips unless docker-registry, openssl, curl,
+#       htpasswd and python3 exist (and python3-cryptography for token).
 #
 # One registry per bats file: call registry_start in setup_file and
 # registry_stop in teardown_file; a test that starts its own has teardown
@@ -38,7 +39,12 @@ _REGISTRY_EXEC_CLOSED='import os, sys; os.closerange(3, 65536); os.execvp(sys.ar
 registry_requires() {
 	command -v docker-registry >/dev/null || skip "test requires docker-registry"
 	command -v openssl >/dev/null || skip "test requires openssl"
+	command -v curl >/dev/null || skip "test requires curl"
+	command -v htpasswd >/dev/null || skip "test requires htpasswd (apache2-utils)"
 	command -v python3 >/dev/null || skip "test requires python3"
+	if [ "${1:-}" = token ]; then
+		python3 -c 'import cryptography' 2>/dev/null || skip "test requires python3-cryptography"
+	fi
 }
 
 # A free TCP port on 127.0.0.1 (the kernel picks; a race with another
