@@ -810,8 +810,8 @@ load_creds (struct ct_registry *r)
 
 /* Parse `Scheme k="v", k2=v2, ...`: quoted values may hold commas and
    escaped quotes.  Returns the scheme; params in parallel vectors. */
-static char *
-parse_challenge (const char *s, char ***keys, char ***values)
+char *
+ct_registry_parse_challenge (const char *s, char ***keys, char ***values)
 {
 	const char *p = s;
 	char *scheme;
@@ -986,7 +986,7 @@ authenticate (struct ct_registry *r, const char *challenge, const char *what, ct
 	if (challenge == NULL)
 		return ct_make_error (err, 0, "%s `%s`: unauthorized (401) and no WWW-Authenticate challenge", r->op,
 		                      what);
-	scheme = parse_challenge (challenge, &keys, &values);
+	scheme = ct_registry_parse_challenge (challenge, &keys, &values);
 	if (strcasecmp (scheme, "basic") == 0) {
 		load_creds (r);
 		if (r->user == NULL)

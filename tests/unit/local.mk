@@ -75,3 +75,10 @@ UNIT_TESTS += %reldir%/test-store
 %canon_reldir%_test_store_CPPFLAGS = $(UNIT_CPPFLAGS)
 %canon_reldir%_test_store_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS)
 %canon_reldir%_test_store_LDADD = $(SHARED_LIBS)
+
+UNIT_TESTS += %reldir%/test-registry-auth
+%canon_reldir%_test_registry_auth_SOURCES = %reldir%/test-registry-auth.c \
+	imagetool/registry.c imagetool/auth.c imagetool/progress.c
+%canon_reldir%_test_registry_auth_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/imagetool
+%canon_reldir%_test_registry_auth_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS)
+%canon_reldir%_test_registry_auth_LDADD = $(SHARED_LIBS) $(CURL_LIBS)
