@@ -139,3 +139,42 @@ run_split() {
 	run_split "$CIMAGE" logout
 	[ "$status" -eq 1 ]
 }
+
+# Run "$@" on a pseudo-terminal, answering each prompt (Username:, Password:)
+# only once it is shown; prints everything the terminal showed.
+on_tty() {
+	python3 - "$@" <<-'PY'
+		import os, pty, sys
+		answers = {b"Username: ": os.environ["TTY_USER"].encode(), b"Password: ": os.environ["TTY_PASS"].encode()}
+		pid, fd = pty.fork()
+		if pid == 0:
+		    os.execvp(sys.argv[1], sys.argv[1:])
+		seen = b""
+		while True:
+		    try:
+		        chunk = os.read(fd, 1024)
+		    except OSError:
+		        break
+		    if not chunk:
+		        break
+		    seen += chunk
+		    for prompt, answer in list(answers.items()):
+		        if seen.endswith(prompt):
+		            os.write(fd, answer + b"\n")
+		            del answers[prompt]
+		_, status = os.waitpid(pid, 0)
+		sys.stdout.write(seen.decode(errors="replace").replace("\r", ""))
+		sys.exit(os.waitstatus_to_exitcode(status))
+	PY
+}
+
+@test "on a terminal, login prompts for the user name and the password (not echoed)" {
+	TTY_USER=$REGISTRY_USER TTY_PASS=$REGISTRY_PASS run on_tty "$CIMAGE" login "$REGISTRY"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Username: $REGISTRY_USER"* ]]
+	[[ "$output" == *"Password: "* ]]
+	[[ "$output" == *"Login Succeeded!"* ]]
+	[[ "$output" != *"$REGISTRY_PASS"* ]]
+	[ "$(jq -r ".auths[\"$REGISTRY\"].auth" "$REGISTRY_AUTH_FILE" | base64 -d)" = "$REGISTRY_USER:$REGISTRY_PASS" ]
+}

@@ -248,3 +248,29 @@ nothing_stored() {
 	grep -q "^GET /storage/$BAD_LAYER range=- auth=no" "$BADREGISTRY_LOG"
 	! grep -q "^GET /storage/.* auth=yes" "$BADREGISTRY_LOG"
 }
+
+@test "on a terminal the progress is redrawn in place and ends with every blob's state" {
+	run python3 -c '
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out = b""
+while True:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode())
+sys.exit(os.waitstatus_to_exitcode(status))' "$RC" push "$IMG" "$REGISTRY" tty "$FIXTURE_DIGEST" 1
+	echo "$output" | cat -A
+	[ "$status" -eq 0 ]
+	# Cursor up and clear-line sequences, then both blobs done.
+	[[ "$output" == *$'\033['*A* ]]
+	[[ "$output" == *$'\033[K'* ]]
+	[ "$(grep -c 'done' <<<"$output")" -ge 2 ]
+}
