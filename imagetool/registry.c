@@ -162,6 +162,15 @@ host_is_local (const char *host)
 	return strncmp (h, "127.", 4) == 0 && strspn (h, "0123456789.") == strlen (h);
 }
 
+/* Docker Hub's API is not served on the name references use. */
+static const char *
+api_host (const char *host)
+{
+	if (strcmp (host, "docker.io") == 0 || strcmp (host, "index.docker.io") == 0)
+		return "registry-1.docker.io";
+	return host;
+}
+
 static char *
 trim (char *s)
 {
@@ -1077,7 +1086,7 @@ ensure_base (struct ct_registry *r, const char *what, ct_error_t *err)
 	if (r->base != NULL)
 		return 0;
 	if (!r->may_fall_back) {
-		xasprintf (&r->base, "https://%s", r->host);
+		xasprintf (&r->base, "https://%s", api_host (r->host));
 		return 0;
 	}
 	xfer_init (&x, r, "GET", NULL);

@@ -69,7 +69,7 @@ nothing_stored() {
 	[[ "$stderr" != *" done"* ]]
 }
 
-@test "get-manifest by tag and by digest; an unknown tag is the registry's error code" {
+@test "get-manifest by tag and by digest, get-blob; an unknown tag is the registry's error code" {
 	run_split "$RC" get-manifest "$REGISTRY" busybox 1
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "$FIXTURE_DIGEST" ]
@@ -77,6 +77,17 @@ nothing_stored() {
 	run_split "$RC" get-manifest "$REGISTRY" busybox "$FIXTURE_DIGEST"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "$FIXTURE_DIGEST" ]
+	# The config into memory, verified; refused when larger than allowed.
+	config=$(jq -r .config.digest "$IMG/blobs/sha256/${FIXTURE_DIGEST#sha256:}")
+	size=$(jq -r .config.size "$IMG/blobs/sha256/${FIXTURE_DIGEST#sha256:}")
+	"$RC" get-blob "$REGISTRY" busybox "$config:$size" 65536 >"$BATS_TEST_TMPDIR/config"
+	cmp "$BATS_TEST_TMPDIR/config" "$IMG/blobs/sha256/${config#sha256:}"
+	run_split "$RC" get-blob "$REGISTRY" busybox "$config:$size" 10
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"blob too large"* ]]
+	run_split "$RC" get-blob "$BADREGISTRY" wrongdigest "$BAD_LAYER:307200" 1000000
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"digest mismatch"* ]]
 	run_split "$RC" get-manifest "$REGISTRY" busybox nope
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"pull \`$REGISTRY/busybox:nope\`: manifest unknown (404)"* ]]
