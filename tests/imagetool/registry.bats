@@ -285,3 +285,25 @@ sys.exit(os.waitstatus_to_exitcode(status))' "$RC" push "$IMG" "$REGISTRY" tty "
 	[[ "$output" == *$'\033[K'* ]]
 	[ "$(grep -c 'done' <<<"$output")" -ge 2 ]
 }
+
+@test "a registry requiring a client certificate: client.cert/client.key from --cert-dir" {
+	registry_start tls-clientcert
+	run_split "$RC" --cert-dir "$REGISTRY_CA_ONLY_DIR" ping "$REGISTRY"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"ping \`$REGISTRY\`: "* ]]
+	run_split "$RC" --cert-dir "$REGISTRY_CERT_DIR" push "$IMG" "$REGISTRY" app "$FIXTURE_DIGEST" 1
+	[ "$status" -eq 0 ]
+	# cert.pem + key.pem name a client certificate too.
+	mkdir "$BATS_TEST_TMPDIR/pem"
+	cp "$REGISTRY_CERT_DIR/ca.crt" "$BATS_TEST_TMPDIR/pem/"
+	cp "$REGISTRY_CERT_DIR/client.cert" "$BATS_TEST_TMPDIR/pem/cert.pem"
+	cp "$REGISTRY_CERT_DIR/client.key" "$BATS_TEST_TMPDIR/pem/key.pem"
+	run_split "$RC" --cert-dir "$BATS_TEST_TMPDIR/pem" pull "$BATS_TEST_TMPDIR/l" "$REGISTRY" app 1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$FIXTURE_DIGEST" ]
+	# A certificate without its key is named.
+	rm "$BATS_TEST_TMPDIR/pem/key.pem"
+	run_split "$RC" --cert-dir "$BATS_TEST_TMPDIR/pem" ping "$REGISTRY"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"client certificate \`$BATS_TEST_TMPDIR/pem/cert.pem\` has no key"* ]]
+}

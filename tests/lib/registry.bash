@@ -1,6 +1,6 @@
 # Test registries for the imagetool suites: `load ../lib/registry`.
 #
-#   registry_start [plain|htpasswd|tls|tls-htpasswd|token]
+#   registry_start [plain|htpasswd|tls|tls-htpasswd|tls-clientcert|token]
 #       starts /usr/bin/docker-registry (distribution 2.8) on 127.0.0.1 and a
 #       free port, with its config, storage and certificates under
 #       $BATS_FILE_TMPDIR (or $BATS_TEST_TMPDIR when called from a test), and
@@ -10,6 +10,9 @@
 #         REGISTRY_USER, REGISTRY_PASS    for htpasswd, tls-htpasswd and token
 #         REGISTRY_CA         the throw-away CA (PEM) for tls and tls-htpasswd
 #         REGISTRY_CERT_DIR   a directory holding ca.crt: a --cert-dir
+#                             (tls-clientcert: also client.cert and client.key,
+#                             a client certificate the registry requires;
+#                             REGISTRY_CA_ONLY_DIR holds ca.crt alone)
 #         TOKEN_SERVER        127.0.0.1:PORT of the token server (token)
 #         TOKEN_LOG           one line per token request (path, auth=yes|no)
 #   registry_stop   kills the processes registry_start started in the same
@@ -109,10 +112,10 @@ registry_start() {
 	base=${BATS_FILE_TMPDIR:-$BATS_TEST_TMPDIR}
 	d=$(mktemp -d "$base/registry-$variant.XXXXXX")
 	mkdir -p "$d/storage"
-	unset REGISTRY_USER REGISTRY_PASS REGISTRY_CA REGISTRY_CERT_DIR TOKEN_SERVER
+	unset REGISTRY_USER REGISTRY_PASS REGISTRY_CA REGISTRY_CERT_DIR REGISTRY_CA_ONLY_DIR TOKEN_SERVER
 
 	case $variant in
-	plain | htpasswd | tls | tls-htpasswd | token) ;;
+	plain | htpasswd | tls | tls-htpasswd | tls-clientcert | token) ;;
 	*)
 		echo "registry_start: unknown variant $variant" >&2
 		return 1
@@ -126,7 +129,7 @@ registry_start() {
 		;;
 	esac
 	case $variant in
-	tls | tls-htpasswd)
+	tls | tls-htpasswd | tls-clientcert)
 		_registry_make_certs "$d" || return 1
 		export REGISTRY_CA=$d/ca.crt
 		export REGISTRY_CERT_DIR=$d/certs
@@ -134,6 +137,17 @@ registry_start() {
 		curl_opts=(--cacert "$d/ca.crt")
 		;;
 	esac
+	if [ "$variant" = tls-clientcert ]; then
+		mkdir -p "$d/ca-only"
+		cp "$d/ca.crt" "$d/ca-only/ca.crt"
+		export REGISTRY_CA_ONLY_DIR=$d/ca-only
+		openssl req -newkey rsa:2048 -nodes -subj "/CN=cimage test client" \
+			-keyout "$d/certs/client.key" -out "$d/client.csr" 2>/dev/null || return 1
+		printf 'extendedKeyUsage=clientAuth\n' >"$d/client.ext"
+		openssl x509 -req -in "$d/client.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+			-days 2 -extfile "$d/client.ext" -out "$d/certs/client.cert" 2>/dev/null || return 1
+		curl_opts+=(--cert "$d/certs/client.cert" --key "$d/certs/client.key")
+	fi
 	if [ "$variant" = token ]; then
 		_registry_start_token_server "$d" || return 1
 	fi
@@ -158,6 +172,10 @@ registry_start() {
 				echo "  tls:"
 				echo "    certificate: $d/server.crt"
 				echo "    key: $d/server.key"
+				if [ "$variant" = tls-clientcert ]; then
+					echo "    clientcas:"
+					echo "      - $d/ca.crt"
+				fi
 			fi
 			case $variant in
 			htpasswd | tls-htpasswd)
