@@ -1,6 +1,7 @@
 ## cimage: registry client, image store, unpack/commit.  Only cimage links libcurl.
 bin_PROGRAMS += cimage
 cimage_SOURCES = %reldir%/main.c \
+	%reldir%/cmd-store.c %reldir%/cmd-store.h \
 	%reldir%/registry.c %reldir%/registry.h \
 	%reldir%/auth.c %reldir%/auth.h \
 	%reldir%/progress.c %reldir%/progress.h \

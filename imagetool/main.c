@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cas.h"
+#include "cmd-store.h"
 #include "log.h"
 
 int cmd_login (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
@@ -19,12 +20,13 @@ static const struct ct_command commands[] = {
 	  "cimage push [--tls-verify=false] [--cert-dir DIR] NAME DEST" },
 	{ "copy", NULL, "copy an image from any transport to any transport",
 	  "cimage copy [--platform OS/ARCH[/VARIANT]] [--tls-verify=false] [--cert-dir DIR] SRC DEST" },
-	{ "images", NULL, "list the images in the store", "cimage images [--format table|json] [-q]" },
-	{ "inspect", NULL, "print an image's manifest, config or summary", "cimage inspect [--raw|--config] REF" },
-	{ "tag", NULL, "give a stored image another name", "cimage tag NAME NEWNAME" },
-	{ "rm", NULL, "remove names from the store", "cimage rm NAME..." },
-	{ "gc", NULL, "delete blobs no name refers to", "cimage gc" },
-	{ "history", NULL, "print the history of a stored image", "cimage history NAME" },
+	{ "images", cmd_images, "list the images in the store", "cimage images [--format table|json] [-q]" },
+	{ "inspect", cmd_inspect, "print an image's manifest, config or summary",
+	  "cimage inspect [--raw|--config] REF" },
+	{ "tag", cmd_tag, "give a stored image another name", "cimage tag NAME NEWNAME" },
+	{ "rm", cmd_rm, "remove names from the store", "cimage rm NAME..." },
+	{ "gc", cmd_gc, "delete blobs no name refers to", "cimage gc [-q]" },
+	{ "history", cmd_history, "print the history of a stored image", "cimage history [--format table|json] NAME" },
 	{ "unpack", NULL, "unpack an image into an OCI runtime bundle",
 	  "cimage unpack [--rootless] [--uid-map C:H:N] [--gid-map C:H:N] REF BUNDLE" },
 	{ "commit", NULL, "store a bundle's rootfs changes as a new image",

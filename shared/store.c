@@ -85,7 +85,7 @@ static int
 require_writable (struct ct_layout *l, const char *what, ct_error_t *err)
 {
 	if (l->mode == CT_LAYOUT_READ)
-		return ct_make_error (err, EBADF, "%s: `%s` is opened read-only", what, l->path);
+		return ct_make_error (err, 0, "%s: `%s` is opened read-only", what, l->path);
 	return 0;
 }
 
@@ -347,7 +347,8 @@ layout_open (struct ct_layout *l, const char *dir, enum ct_layout_mode mode, ct_
 	if (mkdir_if_missing (l, "blobs", err) < 0 || mkdir_if_missing (l, "blobs/sha256", err) < 0 ||
 	    mkdir_if_missing (l, "tmp", err) < 0)
 		return -1;
-	return clean_tmp (l, NULL, err);
+	/* gc cleans (and counts) in ct_layout_gc */
+	return mode == CT_LAYOUT_WRITE ? clean_tmp (l, NULL, err) : 0;
 }
 
 int
@@ -510,7 +511,7 @@ int
 ct_blob_writer_write (struct ct_blob_writer *w, const void *buf, size_t len, ct_error_t *err)
 {
 	if (w->dg == NULL)
-		return ct_make_error (err, EINVAL, "write a blob: already committed");
+		return ct_make_error (err, 0, "write a blob: already committed");
 	if (w->expected_size >= 0 && (uint64_t) w->offset + len > (uint64_t) w->expected_size)
 		return ct_make_error (err, 0, "size mismatch: expected %" PRId64 " bytes, got %" PRIu64,
 		                      w->expected_size, (uint64_t) w->offset + len);
@@ -538,7 +539,7 @@ ct_blob_writer_commit (struct ct_blob_writer *w, char **digest_out, ct_error_t *
 	cleanup_close int dfd = -1;
 
 	if (w->dg == NULL)
-		return ct_make_error (err, EINVAL, "commit a blob: already committed");
+		return ct_make_error (err, 0, "commit a blob: already committed");
 	if (w->expected_size >= 0 && w->offset != w->expected_size)
 		return ct_make_error (err, 0, "size mismatch: expected %" PRId64 " bytes, got %" PRId64,
 		                      w->expected_size, w->offset);
@@ -656,10 +657,10 @@ ct_store_normalize_name (const char *name, char **out, ct_error_t *err)
 	const char *at, *last;
 
 	if (name == NULL || name[0] == '\0')
-		return ct_make_error (err, EINVAL, "invalid name ``: empty");
+		return ct_make_error (err, 0, "invalid name ``: empty");
 	if (!ref_name_valid (name))
-		return ct_make_error (err, EINVAL,
-		                      "invalid name `%s`: letters and digits separated by one of -._:@/+ only", name);
+		return ct_make_error (err, 0, "invalid name `%s`: letters and digits separated by one of -._:@/+ only",
+		                      name);
 	at = strchr (name, '@');
 	if (at != NULL) {
 		if (ct_digest_parse (at + 1, NULL, NULL, err) < 0)
@@ -739,9 +740,10 @@ ct_layout_resolve (struct ct_layout *l, const char *name, struct ct_descriptor *
 
 	if (ct_store_normalize_name (name, &norm, err) < 0 || read_index (l, &ix, err) < 0)
 		return -1;
+	/* The name as given too: other tools store names without a tag ("x"). */
 	for (size_t i = 0; i < ix->n_manifests; i++) {
 		const char *a = desc_name (&ix->manifests[i]);
-		if (a != NULL && strcmp (a, norm) == 0) {
+		if (a != NULL && (strcmp (a, norm) == 0 || strcmp (a, name) == 0)) {
 			ct_descriptor_copy (desc, &ix->manifests[i]);
 			if (full != NULL)
 				*full = xstrdup (a);
@@ -821,7 +823,7 @@ ct_layout_set_name (struct ct_layout *l, const char *name, const struct ct_descr
 	if (require_writable (l, "name an image", err) < 0 || ct_store_normalize_name (name, &norm, err) < 0)
 		return -1;
 	if (ct_image_doc_kind (desc->media_type) == CT_DOC_UNKNOWN)
-		return ct_make_error (err, EINVAL, "name `%s`: `%s` is not an image manifest or index", norm,
+		return ct_make_error (err, 0, "name `%s`: `%s` is not an image manifest or index", norm,
 		                      desc->media_type ? desc->media_type : "");
 	lk = index_lock (l, err);
 	if (lk < 0 || read_index (l, &ix, err) < 0)
@@ -933,14 +935,14 @@ mark (struct ct_layout *l, struct digest_set *live, const struct ct_descriptor *
 		/* Non-distributable layers may live only at their urls. */
 		if (d->urls != NULL && d->urls[0] != NULL && kind == CT_DOC_UNKNOWN)
 			return 0;
-		return ct_make_error (err, ENOENT, "blob `%s` (needed by %s) is missing from `%s`", d->digest, referrer,
+		return ct_make_error (err, 0, "blob `%s` (needed by %s) is missing from `%s`", d->digest, referrer,
 		                      l->path);
 	}
 	set_add (live, d->digest);
 	if (kind == CT_DOC_UNKNOWN)
 		return 0;
 	if (depth > GC_MAX_DEPTH)
-		return ct_make_error (err, ELOOP, "`%s`: indexes nested more than %d deep", d->digest, GC_MAX_DEPTH);
+		return ct_make_error (err, 0, "`%s`: indexes nested more than %d deep", d->digest, GC_MAX_DEPTH);
 	if (ct_layout_read_blob (l, d->digest, CT_IMAGE_MAX_DOC, &buf, &len, err) < 0)
 		return -1;
 	if (kind == CT_DOC_INDEX) {
@@ -1026,7 +1028,7 @@ ct_layout_gc_report (struct ct_layout *l, struct ct_gc_stats *stats, ct_gc_fn fn
 
 	memset (stats, 0, sizeof *stats);
 	if (l->mode != CT_LAYOUT_GC)
-		return ct_make_error (err, EBADF, "gc: `%s` is not opened for gc", l->path);
+		return ct_make_error (err, 0, "gc: `%s` is not opened for gc", l->path);
 	if (read_index (l, &ix, err) < 0)
 		return -1;
 	xasprintf (&root, "`%s/%s`", l->path, INDEX_FILE);

@@ -51,8 +51,7 @@ bool ct_layout_has_blob (struct ct_layout *l, const char *digest, int64_t size);
 int ct_layout_open_blob (struct ct_layout *l, const char *digest, ct_error_t *err);
 /* Read a whole small blob (manifest, index, config: at most `max` bytes) and
    check its digest (another tool may have written the layout). */
-int ct_layout_read_blob (struct ct_layout *l, const char *digest, size_t max, char **buf, size_t *len,
-                         ct_error_t *err);
+int ct_layout_read_blob (struct ct_layout *l, const char *digest, size_t max, char **buf, size_t *len, ct_error_t *err);
 /* Store bytes held in memory; *digest_out (may be NULL) gets "sha256:..."
    (malloc'd).  expected may be NULL (computed) or a digest that must match. */
 int ct_layout_put_blob (struct ct_layout *l, const void *buf, size_t len, const char *expected, char **digest_out,
@@ -84,12 +83,12 @@ int ct_layout_read_index (struct ct_layout *l, struct ct_index **out, ct_error_t
    ":latest"; checked against the annotation grammar.  Malloc'd. */
 int ct_store_normalize_name (const char *name, char **out, ct_error_t *err);
 
-/* Find a name: exact match of the normalised name; else, when it has no
+/* Find a name: exact match of the normalised name (or of the name as given,
+   as other tools may store "x" untagged); else, when it has no
    registry host, the one stored HOST/NAME[:TAG]; several -> an error listing
    them; none -> "image `NAME` is not in the store" (ENOENT).
    *desc is a deep copy of the index entry; *full (may be NULL) the stored name. */
-int ct_layout_resolve (struct ct_layout *l, const char *name, struct ct_descriptor *desc, char **full,
-                       ct_error_t *err);
+int ct_layout_resolve (struct ct_layout *l, const char *name, struct ct_descriptor *desc, char **full, ct_error_t *err);
 
 /* Under the exclusive index lock: re-read index.json, drop every descriptor
    named `name`, add `desc` with the ref.name annotation set to `name`,

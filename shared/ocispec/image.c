@@ -281,7 +281,7 @@ static int
 parse_doc (const char *data, size_t len, yajl_val *root, ct_error_t *err)
 {
 	if (len > CT_IMAGE_MAX_DOC)
-		return ct_make_error (err, EFBIG, "document too large (%zu bytes, at most %u)", len, CT_IMAGE_MAX_DOC);
+		return ct_make_error (err, 0, "document too large (%zu bytes, at most %u)", len, CT_IMAGE_MAX_DOC);
 	if (ct_json_parse (data, len, root, err) < 0)
 		return -1;
 	if (!YAJL_IS_OBJECT (*root))
@@ -304,7 +304,7 @@ manifest_decode (const char *data, size_t len, struct ct_manifest *m, ct_error_t
 	yajl_val cfg;
 
 	if (len > CT_IMAGE_MAX_DOC)
-		return ct_make_error (err, EFBIG, "manifest too large (%zu bytes, at most %u)", len, CT_IMAGE_MAX_DOC);
+		return ct_make_error (err, 0, "manifest too large (%zu bytes, at most %u)", len, CT_IMAGE_MAX_DOC);
 	if (parse_doc (data, len, &root, err) < 0 || get_schema_version (root, &m->schema_version, err) < 0 ||
 	    ct_json_get_str (root, "", "mediaType", false, &m->media_type, err) < 0 ||
 	    check_media_type (m->media_type, "", "mediaType", err) < 0)
@@ -345,7 +345,7 @@ index_decode (const char *data, size_t len, struct ct_index *ix, ct_error_t *err
 	cleanup_yajl yajl_val root = NULL;
 
 	if (len > CT_IMAGE_MAX_DOC)
-		return ct_make_error (err, EFBIG, "index too large (%zu bytes, at most %u)", len, CT_IMAGE_MAX_DOC);
+		return ct_make_error (err, 0, "index too large (%zu bytes, at most %u)", len, CT_IMAGE_MAX_DOC);
 	if (parse_doc (data, len, &root, err) < 0 || get_schema_version (root, &ix->schema_version, err) < 0 ||
 	    ct_json_get_str (root, "", "mediaType", false, &ix->media_type, err) < 0 ||
 	    check_media_type (ix->media_type, "", "mediaType", err) < 0)
@@ -419,8 +419,7 @@ image_config_decode (const char *data, size_t len, struct ct_image_config *c, ct
 	yajl_val cfg = NULL, rootfs = NULL, hist = NULL;
 
 	if (len > CT_IMAGE_MAX_DOC)
-		return ct_make_error (err, EFBIG, "image config too large (%zu bytes, at most %u)", len,
-		                      CT_IMAGE_MAX_DOC);
+		return ct_make_error (err, 0, "image config too large (%zu bytes, at most %u)", len, CT_IMAGE_MAX_DOC);
 	if (parse_doc (data, len, &root, err) < 0 ||
 	    ct_json_get_str (root, "", "created", false, &c->created, err) < 0 ||
 	    ct_json_get_str (root, "", "author", false, &c->author, err) < 0 ||
@@ -636,13 +635,13 @@ static int
 check_descriptor (const struct ct_descriptor *d, const char *path, ct_error_t *err)
 {
 	if (d->media_type == NULL || !media_type_valid (d->media_type))
-		return ct_make_error (err, EINVAL, "encode: `%s.mediaType`: invalid media type `%s`", path,
+		return ct_make_error (err, 0, "encode: `%s.mediaType`: invalid media type `%s`", path,
 		                      d->media_type ? d->media_type : "");
 	if (d->digest == NULL || ct_digest_parse (d->digest, NULL, NULL, err) < 0)
-		return d->digest == NULL ? ct_make_error (err, EINVAL, "encode: `%s.digest`: required", path)
+		return d->digest == NULL ? ct_make_error (err, 0, "encode: `%s.digest`: required", path)
 		                         : ct_error_wrap (err, "encode: `%s.digest`", path);
 	if (d->size < 0)
-		return ct_make_error (err, EINVAL, "encode: `%s.size`: negative", path);
+		return ct_make_error (err, 0, "encode: `%s.size`: negative", path);
 	return 0;
 }
 
@@ -706,7 +705,7 @@ ct_image_config_encode (const struct ct_image_config *c, char **out, size_t *len
 	struct ct_jsonw *w;
 
 	if (c->architecture == NULL || c->os == NULL)
-		return ct_make_error (err, EINVAL, "encode: image config: `%s` is required",
+		return ct_make_error (err, 0, "encode: image config: `%s` is required",
 		                      c->architecture == NULL ? "architecture" : "os");
 	w = ct_jsonw_new (false);
 	ct_jsonw_map_open (w);
@@ -772,7 +771,7 @@ static int
 check_not_schema1 (const char *mt, ct_error_t *err)
 {
 	if (mt != NULL && (strcmp (mt, CT_MT_DOCKER_SCHEMA1) == 0 || strcmp (mt, CT_MT_DOCKER_SCHEMA1_SIGNED) == 0))
-		return ct_make_error (err, ENOTSUP, "docker schema 1 manifests are not supported");
+		return ct_make_error (err, 0, "docker schema 1 manifests are not supported");
 	return 0;
 }
 
@@ -785,7 +784,7 @@ ct_manifest_to_oci (struct ct_manifest *m, bool *changed, ct_error_t *err)
 		return -1;
 	if (m->media_type != NULL && strcmp (m->media_type, CT_MT_DOCKER_MANIFEST) != 0 &&
 	    strcmp (m->media_type, CT_MT_OCI_MANIFEST) != 0)
-		return ct_make_error (err, EINVAL, "`%s` is not an image manifest media type", m->media_type);
+		return ct_make_error (err, 0, "`%s` is not an image manifest media type", m->media_type);
 	c |= map_type (&m->media_type, CT_MT_DOCKER_MANIFEST, CT_MT_OCI_MANIFEST);
 	c |= map_type (&m->config.media_type, CT_MT_DOCKER_CONFIG, CT_MT_OCI_CONFIG);
 	for (size_t i = 0; i < m->n_layers; i++) {
@@ -803,7 +802,7 @@ ct_index_to_oci (struct ct_index *ix, bool *changed, ct_error_t *err)
 
 	if (ix->media_type != NULL && strcmp (ix->media_type, CT_MT_DOCKER_LIST) != 0 &&
 	    strcmp (ix->media_type, CT_MT_OCI_INDEX) != 0)
-		return ct_make_error (err, EINVAL, "`%s` is not an image index media type", ix->media_type);
+		return ct_make_error (err, 0, "`%s` is not an image index media type", ix->media_type);
 	c |= map_type (&ix->media_type, CT_MT_DOCKER_LIST, CT_MT_OCI_INDEX);
 	/* The entries' digests stay: the caller that converts a child manifest
 	   too must put the new digest and size into the entry. */
@@ -856,18 +855,18 @@ ct_platform_parse (const char *s, struct ct_platform *out, ct_error_t *err)
 	for (;;) {
 		const char *slash = strchr (p, '/');
 		if (n == 3)
-			return ct_make_error (err, EINVAL, "invalid platform `%s`: expected OS/ARCH[/VARIANT]", s);
+			return ct_make_error (err, 0, "invalid platform `%s`: expected OS/ARCH[/VARIANT]", s);
 		parts[n] = p;
 		lens[n] = slash ? (size_t) (slash - p) : strlen (p);
 		if (!platform_part_ok (parts[n], lens[n]))
-			return ct_make_error (err, EINVAL, "invalid platform `%s`: expected OS/ARCH[/VARIANT]", s);
+			return ct_make_error (err, 0, "invalid platform `%s`: expected OS/ARCH[/VARIANT]", s);
 		n++;
 		if (slash == NULL)
 			break;
 		p = slash + 1;
 	}
 	if (n < 2)
-		return ct_make_error (err, EINVAL, "invalid platform `%s`: expected OS/ARCH[/VARIANT]", s);
+		return ct_make_error (err, 0, "invalid platform `%s`: expected OS/ARCH[/VARIANT]", s);
 	out->os = xstrndup (parts[0], lens[0]);
 	out->architecture = xstrndup (parts[1], lens[1]);
 	if (n == 3)

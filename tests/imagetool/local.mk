@@ -1,5 +1,6 @@
 ## bats suites for imagetool: one file per command
 BATS_TESTS += %reldir%/cli.bats
 BATS_TESTS += %reldir%/fixtures.bats
+BATS_TESTS += %reldir%/store.bats
 BATS_TESTS += %reldir%/registry.bats
 BATS_TESTS += %reldir%/login.bats
