@@ -93,7 +93,8 @@ read_file (const char *path, yajl_val *tree, bool *missing, ct_error_t *err)
 	if (ct_json_parse (data, len, tree, err) < 0)
 		return ct_error_wrap (err, "`%s`", path);
 	if (!YAJL_IS_OBJECT (*tree)) {
-		ct_json_freep (tree);
+		yajl_tree_free (*tree);
+		*tree = NULL;
 		return ct_make_error (err, 0, "`%s`: not a JSON object", path);
 	}
 	return 0;

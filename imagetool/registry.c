@@ -53,6 +53,7 @@ struct ct_registry {
 	enum auth_scheme scheme;
 	char *authz;       /* "Authorization: ..." or NULL (anonymous) */
 	char *extra_scope; /* "repository:FROM:pull" while mounting */
+	unsigned auth_gen; /* bumped by every new credential */
 	long stall;
 	int64_t chunk_size;
 	int64_t rate_limit; /* CIMAGE_RATE_LIMIT: bytes/s per transfer (tests); 0 = none */
@@ -66,6 +67,7 @@ struct xfer {
 	struct curl_slist *hdrs;
 	char *url;
 	const char *method; /* GET HEAD PUT POST PATCH */
+	unsigned auth_gen;  /* r->auth_gen when the request was sent */
 	bool follow;
 	/* response (headers of the last response only) */
 	long status;
@@ -159,6 +161,15 @@ host_is_local (const char *host)
 	if (strcmp (h, "localhost") == 0)
 		return true;
 	return strncmp (h, "127.", 4) == 0 && strspn (h, "0123456789.") == strlen (h);
+}
+
+/* Docker Hub's API is not served on the name references use. */
+static const char *
+api_host (const char *host)
+{
+	if (strcmp (host, "docker.io") == 0 || strcmp (host, "index.docker.io") == 0)
+		return "registry-1.docker.io";
+	return host;
 }
 
 static char *
@@ -611,6 +622,7 @@ easy_setup (struct xfer *x)
 		h = curl_slist_append (h, s->data);
 	if (r->authz)
 		h = curl_slist_append (h, r->authz);
+	x->auth_gen = r->auth_gen;
 	h = curl_slist_append (h, "Expect:");
 	curl_easy_setopt (x->h, CURLOPT_HTTPHEADER, h);
 	/* the list must outlive the transfer: keep it on the handle's private list */
@@ -821,8 +833,8 @@ load_creds (struct ct_registry *r)
 
 /* Parse `Scheme k="v", k2=v2, ...`: quoted values may hold commas and
    escaped quotes.  Returns the scheme; params in parallel vectors. */
-static char *
-parse_challenge (const char *s, char ***keys, char ***values)
+char *
+ct_registry_parse_challenge (const char *s, char ***keys, char ***values)
 {
 	const char *p = s;
 	char *scheme;
@@ -976,6 +988,7 @@ fetch_token (struct ct_registry *r, const char *realm, const char *service, cons
 	free (r->authz);
 	xasprintf (&r->authz, "Authorization: Bearer %s", YAJL_GET_STRING (tok));
 	r->scheme = AUTH_BEARER;
+	r->auth_gen++;
 	ret = 0;
 out:
 	if (ret < 0) {
@@ -997,7 +1010,7 @@ authenticate (struct ct_registry *r, const char *challenge, const char *what, ct
 	if (challenge == NULL)
 		return ct_make_error (err, 0, "%s `%s`: unauthorized (401) and no WWW-Authenticate challenge", r->op,
 		                      what);
-	scheme = parse_challenge (challenge, &keys, &values);
+	scheme = ct_registry_parse_challenge (challenge, &keys, &values);
 	if (strcasecmp (scheme, "basic") == 0) {
 		load_creds (r);
 		if (r->user == NULL)
@@ -1008,6 +1021,7 @@ authenticate (struct ct_registry *r, const char *challenge, const char *what, ct
 		free (r->authz);
 		r->authz = basic_header (r->user, r->pass);
 		r->scheme = AUTH_BASIC;
+		r->auth_gen++;
 		return 0;
 	}
 	if (strcasecmp (scheme, "bearer") == 0) {
@@ -1083,7 +1097,7 @@ ensure_base (struct ct_registry *r, const char *what, ct_error_t *err)
 	if (r->base != NULL)
 		return 0;
 	if (!r->may_fall_back) {
-		xasprintf (&r->base, "https://%s", r->host);
+		xasprintf (&r->base, "https://%s", api_host (r->host));
 		return 0;
 	}
 	xfer_init (&x, r, "GET", NULL);
@@ -1344,6 +1358,8 @@ static int
 job_start (struct ct_registry *r, CURLM *m, struct job *j, struct ct_layout *dest, ct_error_t *err)
 {
 	xfer_strip_added_headers (&j->x);
+	j->x.layout = dest;
+	j->x.desc = j->d;
 	if (j->x.writer == NULL) {
 		if (ct_blob_writer_new (dest, j->d->digest, j->d->size, &j->x.writer, err) < 0)
 			return -1;
@@ -1385,6 +1401,8 @@ job_finish (struct ct_registry *r, struct job *j, CURLcode c, struct ct_progress
 		}
 		return curl_error (r, &j->x, c, what, err);
 	}
+	if (j->x.status == 401 && j->x.auth_gen != r->auth_gen)
+		return 0; /* another transfer got new credentials meanwhile: use them */
 	if (j->x.status == 401) {
 		if (j->reauthed)
 			return auth_failed (r, &j->x, what, err);
@@ -1566,181 +1584,213 @@ session_location (struct ct_registry *r, struct xfer *x, const char *what, char 
 	return 0;
 }
 
-/* POST an upload session; *mounted when a mount answered 201. */
-static int
-start_upload (struct ct_registry *r, const struct ct_descriptor *d, const char *mount_from, const char *what,
-              bool *mounted, char **location, ct_error_t *err)
-{
+/* One blob's push, a chain of requests driven by the multi loop:
+   HEAD -> [POST ?mount=] -> POST -> PUT ?digest=   (monolithic)
+                                  -> PATCH... -> PUT ?digest= (chunked) */
+enum push_step {
+	P_HEAD = 0,
+	P_MOUNT,
+	P_POST,
+	P_PATCH,
+	P_PUT,
+};
+
+struct pjob {
+	const struct ct_descriptor *d;
 	struct xfer x;
-	int ret = -1;
+	enum push_step step;
+	char *location;
+	int fd;
+	int64_t off;       /* next chunk */
+	int64_t chunk_len; /* the chunk in flight */
+	bool no_chunks;    /* the registry refused PATCH: one PUT */
+	int slot;
+	int attempts;
+	bool reauthed;
+	bool running;
+	bool done;
+	double not_before;
+};
 
-	*mounted = false;
-	xfer_init (&x, r, "POST", NULL);
-	if (mount_from != NULL) {
-		cleanup_free char *m = curl_easy_escape (NULL, d->digest, 0);
-		cleanup_free char *f = curl_easy_escape (NULL, mount_from, 0);
-		xasprintf (&x.url, "%s/v2/%s/blobs/uploads/?mount=%s&from=%s", r->base, r->repo, m, f);
-	} else
-		xasprintf (&x.url, "%s/v2/%s/blobs/uploads/", r->base, r->repo);
-	if (request (r, &x, what, true, err) < 0)
-		goto out;
-	if (mount_from != NULL && x.status == 201) {
-		*mounted = true;
-		ret = 0;
-		goto out;
-	}
-	if (x.status != 202) {
-		http_error (r, &x, what, err);
-		goto out;
-	}
-	ret = session_location (r, &x, what, location, err);
-out:
-	xfer_clear (&x);
-	return ret;
-}
-
-static int
-upload_put (struct ct_registry *r, const char *location, const struct ct_descriptor *d, int fd, int64_t off,
-            int64_t len, const char *what, ct_error_t *err)
+static char *
+url_with_digest (const char *location, const char *digest)
 {
 	cleanup_free char *q = NULL;
-	struct xfer x;
-	int ret = -1;
 
-	xasprintf (&q, "digest=%s", d->digest);
-	xfer_init (&x, r, "PUT", resolve_location (location, NULL, q));
-	xfer_header (&x, "Content-Type: application/octet-stream");
-	x.up_fd = fd;
-	x.up_off = off;
-	x.up_len = len;
-	if (request (r, &x, what, true, err) < 0)
-		goto out;
-	if (x.status != 201 && x.status != 204 && x.status != 200) {
-		http_error (r, &x, what, err);
-		goto out;
-	}
-	ret = 0;
-out:
-	xfer_clear (&x);
-	return ret;
+	xasprintf (&q, "digest=%s", digest);
+	return resolve_location (location, NULL, q);
 }
 
-/* PATCH one chunk; *location follows the registry's new Location.
-   Returns 1 when the registry refuses chunks (the caller falls back). */
+/* Build the request of the job's current step and add it to the multi. */
 static int
-upload_patch (struct ct_registry *r, char **location, int fd, int64_t off, int64_t len, const char *what,
-              ct_error_t *err)
+pjob_start (struct ct_registry *r, CURLM *m, struct pjob *j, struct ct_layout *src, const char *mount_from,
+            ct_error_t *err)
 {
-	struct xfer x;
-	int ret = -1;
+	const char *what_digest = j->d->digest;
+	const char *method = "GET";
+	char *url = NULL;
 
-	xfer_init (&x, r, "PATCH", xstrdup (*location));
-	xfer_header (&x, "Content-Type: application/octet-stream");
-	xfer_header (&x, "Content-Range: %lld-%lld", (long long) off, (long long) (off + len - 1));
-	x.up_fd = fd;
-	x.up_off = off;
-	x.up_len = len;
-	if (request (r, &x, what, true, err) < 0)
-		goto out;
-	if (off == 0 && (x.status == 405 || x.status == 501 || x.status == 416)) {
-		ret = 1;
-		goto out;
+	xfer_clear (&j->x);
+	switch (j->step) {
+	case P_HEAD:
+		method = "HEAD";
+		xasprintf (&url, "%s/v2/%s/blobs/%s", r->base, r->repo, what_digest);
+		break;
+	case P_MOUNT: {
+		cleanup_free char *md = curl_easy_escape (NULL, what_digest, 0);
+		cleanup_free char *mf = curl_easy_escape (NULL, mount_from, 0);
+		method = "POST";
+		xasprintf (&url, "%s/v2/%s/blobs/uploads/?mount=%s&from=%s", r->base, r->repo, md, mf);
+		break;
 	}
-	if (x.status != 202 && x.status != 204) {
-		http_error (r, &x, what, err);
-		goto out;
+	case P_POST:
+		method = "POST";
+		xasprintf (&url, "%s/v2/%s/blobs/uploads/", r->base, r->repo);
+		break;
+	case P_PATCH:
+		method = "PATCH";
+		url = xstrdup (j->location);
+		break;
+	case P_PUT:
+		method = "PUT";
+		url = url_with_digest (j->location, what_digest);
+		if (url == NULL)
+			return ct_make_error (err, 0, "bad upload location `%s`", j->location);
+		break;
 	}
-	if (x.location != NULL) {
-		char *loc = NULL;
-		if (session_location (r, &x, what, &loc, err) < 0)
-			goto out;
-		free (*location);
-		*location = loc;
+	xfer_init (&j->x, r, method, url);
+	if (j->step == P_PATCH || j->step == P_PUT) {
+		if (j->fd < 0) {
+			j->fd = ct_layout_open_blob (src, what_digest, err);
+			if (j->fd < 0)
+				return -1;
+		}
+		xfer_header (&j->x, "Content-Type: application/octet-stream");
+		j->x.up_fd = j->fd;
+		if (j->step == P_PATCH) {
+			j->chunk_len = j->d->size - j->off < r->chunk_size ? j->d->size - j->off : r->chunk_size;
+			xfer_header (&j->x, "Content-Range: %lld-%lld", (long long) j->off,
+			             (long long) (j->off + j->chunk_len - 1));
+			j->x.up_off = j->off;
+			j->x.up_len = j->chunk_len;
+			ct_log_debug ("%s/%s@%s: upload chunk %lld-%lld", r->host, r->repo, what_digest,
+			              (long long) j->off, (long long) (j->off + j->chunk_len - 1));
+		} else if (j->off > 0) {
+			j->x.up_len = 0; /* the chunks are there: close the session */
+		} else {
+			j->x.up_len = j->d->size;
+		}
 	}
-	ret = 0;
-out:
-	xfer_clear (&x);
-	return ret;
+	easy_setup (&j->x);
+	if (curl_multi_add_handle (m, j->x.h) != CURLM_OK)
+		return ct_make_error (err, 0, "curl_multi_add_handle failed");
+	j->running = true;
+	return 0;
 }
 
-static int
-push_one (struct ct_registry *r, const struct ct_descriptor *d, struct ct_layout *src, const char *mount_from,
-          struct ct_progress *progress, int slot, ct_error_t *err)
+/* After a session was opened (POST or a mount answering 202). */
+static void
+pjob_upload_step (struct ct_registry *r, struct pjob *j)
 {
-	cleanup_free char *what = what_of (r, "@", d->digest);
-	cleanup_free char *location = NULL;
-	cleanup_close int fd = -1;
-	bool mounted = false;
-	struct xfer x;
-	long status;
+	j->off = 0;
+	j->step = j->d->size > r->chunk_size && !j->no_chunks ? P_PATCH : P_PUT;
+}
 
-	/* HEAD: the registry may have it already. */
-	xfer_init (&x, r, "HEAD", NULL);
-	xasprintf (&x.url, "%s/v2/%s/blobs/%s", r->base, r->repo, d->digest);
-	if (request (r, &x, what, true, err) < 0) {
-		xfer_clear (&x);
-		return -1;
+/* A finished request: 1 when the blob is done, 0 to go on (next step or a
+   retry), -1 on error. */
+static int
+pjob_finish (struct ct_registry *r, struct pjob *j, CURLcode c, const char *mount_from, struct ct_progress *progress,
+             ct_error_t *err)
+{
+	cleanup_free char *what = what_of (r, "@", j->d->digest);
+	struct xfer *x = &j->x;
+	long st = x->status;
+
+	j->running = false;
+	if (x->werr != NULL)
+		return curl_error (r, x, c, what, err);
+	if (c != CURLE_OK) {
+		if (curl_code_is_transient (c) && j->attempts < MAX_RETRIES) {
+			j->not_before = now_s () + backoff_s (j->attempts++, 0);
+			return 0;
+		}
+		return curl_error (r, x, c, what, err);
 	}
-	status = x.status;
-	xfer_clear (&x);
-	if (status == 200) {
-		ct_progress_done (progress, slot, "exists");
+	if (st == 401 && x->auth_gen != r->auth_gen)
+		return 0; /* another transfer got new credentials meanwhile: use them */
+	if (st == 401) {
+		if (j->reauthed)
+			return auth_failed (r, x, what, err);
+		if (authenticate (r, x->www_auth, what, err) < 0)
+			return -1;
+		j->reauthed = true;
 		return 0;
 	}
-	if (status != 404) {
-		return ct_make_error (err, 0, "%s `%s`: %s (%ld)", r->op, what, status_text (status), status);
+	if ((st == 429 || st >= 500) && j->attempts < MAX_RETRIES) {
+		j->not_before = now_s () + backoff_s (j->attempts++, st == 429 ? x->retry_after : 0);
+		return 0;
 	}
-
-	if (mount_from != NULL && strcmp (mount_from, r->repo) != 0) {
-		free (r->extra_scope);
-		xasprintf (&r->extra_scope, "repository:%s:pull", mount_from);
-		if (start_upload (r, d, mount_from, what, &mounted, &location, err) < 0) {
-			/* A refused mount is no reason to fail: upload instead. */
-			ct_log_debug ("%s: mount from `%s` failed", what, mount_from);
-			ct_error_release (err);
-			location = NULL;
+	j->attempts = 0;
+	switch (j->step) {
+	case P_HEAD:
+		if (st == 200) {
+			ct_progress_done (progress, j->slot, "exists");
+			return 1;
 		}
-		if (mounted) {
-			ct_progress_done (progress, slot, "mounted");
+		if (st != 404)
+			return http_error (r, x, what, err);
+		j->step = mount_from != NULL ? P_MOUNT : P_POST;
+		return 0;
+	case P_MOUNT:
+		if (st == 201) {
+			ct_progress_done (progress, j->slot, "mounted");
+			return 1;
+		}
+		if (st == 202 && x->location != NULL) {
+			free (j->location);
+			if (session_location (r, x, what, &j->location, err) < 0)
+				return -1;
+			pjob_upload_step (r, j);
 			return 0;
 		}
-	}
-	if (location == NULL && start_upload (r, d, NULL, what, &mounted, &location, err) < 0)
-		return -1;
-
-	fd = ct_layout_open_blob (src, d->digest, err);
-	if (fd < 0)
-		return ct_error_wrap (err, "%s `%s`", r->op, what);
-	if (d->size > r->chunk_size) {
-		int64_t off = 0;
-		int rc = 0;
-
-		while (off < d->size) {
-			int64_t n = d->size - off < r->chunk_size ? d->size - off : r->chunk_size;
-			rc = upload_patch (r, &location, fd, off, n, what, err);
-			if (rc < 0)
-				return -1;
-			if (rc == 1)
-				break;
-			off += n;
-			ct_progress_update (progress, slot, off);
-		}
-		if (rc == 0) {
-			if (upload_put (r, location, d, fd, 0, 0, what, err) < 0)
-				return -1;
-			ct_progress_done (progress, slot, "done");
-			return 0;
-		}
-		/* No chunks here: a fresh session, one PUT. */
-		free (location);
-		location = NULL;
-		if (start_upload (r, d, NULL, what, &mounted, &location, err) < 0)
+		/* A refused mount is no reason to fail: upload instead. */
+		ct_log_debug ("%s: mount from `%s` answered %ld; uploading", what, mount_from, st);
+		j->step = P_POST;
+		return 0;
+	case P_POST:
+		if (st != 202)
+			return http_error (r, x, what, err);
+		free (j->location);
+		if (session_location (r, x, what, &j->location, err) < 0)
 			return -1;
+		pjob_upload_step (r, j);
+		return 0;
+	case P_PATCH:
+		if (j->off == 0 && (st == 405 || st == 501 || st == 416)) {
+			/* No chunks here: a fresh session, one PUT. */
+			j->no_chunks = true;
+			j->step = P_POST;
+			return 0;
+		}
+		if (st != 202 && st != 204)
+			return http_error (r, x, what, err);
+		if (x->location != NULL) {
+			free (j->location);
+			if (session_location (r, x, what, &j->location, err) < 0)
+				return -1;
+		}
+		j->off += j->chunk_len;
+		ct_progress_update (progress, j->slot, j->off);
+		if (j->off >= j->d->size)
+			j->step = P_PUT;
+		return 0;
+	case P_PUT:
+		if (st != 201 && st != 204 && st != 200)
+			return http_error (r, x, what, err);
+		ct_progress_done (progress, j->slot, "done");
+		return 1;
 	}
-	if (upload_put (r, location, d, fd, 0, d->size, what, err) < 0)
-		return -1;
-	ct_progress_done (progress, slot, "done");
-	return 0;
+	return ct_make_error (err, 0, "%s `%s`: bad push step", r->op, what);
 }
 
 int
@@ -1748,27 +1798,115 @@ ct_registry_push_blobs (struct ct_registry *r, const struct ct_descriptor *blobs
                         const char *mount_from, struct ct_progress *progress, ct_error_t *err)
 {
 	cleanup_free char *what = what_of (r, "", NULL);
+	cleanup_free struct pjob *jobs = NULL;
+	CURLM *m = NULL;
+	size_t left = 0;
+	int running = 0;
+	int ret = -1;
 
 	if (n == 0)
 		return 0;
+	if (mount_from != NULL && strcmp (mount_from, r->repo) == 0)
+		mount_from = NULL;
+	if (mount_from != NULL && r->extra_scope == NULL)
+		/* The token must allow reading the source repository too. */
+		xasprintf (&r->extra_scope, "repository:%s:pull", mount_from);
 	if (ensure_base (r, what, err) < 0)
 		return -1;
-	/* One at a time: uploads are sequential (see the report); downloads are
-	   the parallel path. */
+	jobs = xcalloc (n, sizeof *jobs);
 	for (size_t i = 0; i < n; i++) {
+		struct pjob *j = &jobs[i];
 		cleanup_free char *sd = NULL;
 		cleanup_free char *label = NULL;
-		int slot;
 
-		if (seen_before (blobs, i))
+		j->d = &blobs[i];
+		j->fd = -1;
+		j->slot = -1;
+		xfer_init (&j->x, r, "HEAD", NULL);
+		if (seen_before (blobs, i)) {
+			j->done = true;
 			continue;
+		}
 		sd = short_digest (blobs[i].digest);
 		xasprintf (&label, "copying blob %s", sd);
-		slot = ct_progress_add (progress, label, blobs[i].size);
-		if (push_one (r, &blobs[i], src, mount_from, progress, slot, err) < 0) {
-			ct_progress_done (progress, slot, "failed");
-			return -1;
-		}
+		j->slot = ct_progress_add (progress, label, blobs[i].size);
+		left++;
 	}
-	return 0;
+
+	m = curl_multi_init ();
+	if (m == NULL) {
+		ct_make_error (err, 0, "curl_multi_init failed");
+		goto out;
+	}
+	while (left > 0) {
+		double now = now_s (), next_wake = -1;
+		int still = 0, queued;
+		CURLMsg *msg;
+		long timeout_ms;
+
+		for (size_t i = 0; i < n && running < r->parallel; i++) {
+			struct pjob *j = &jobs[i];
+			if (j->done || j->running)
+				continue;
+			if (j->not_before > now) {
+				if (next_wake < 0 || j->not_before < next_wake)
+					next_wake = j->not_before;
+				continue;
+			}
+			if (pjob_start (r, m, j, src, mount_from, err) < 0) {
+				ct_error_wrap (err, "%s `%s/%s@%s`", r->op, r->host, r->repo, j->d->digest);
+				goto out;
+			}
+			running++;
+		}
+		curl_multi_perform (m, &still);
+		while ((msg = curl_multi_info_read (m, &queued)) != NULL) {
+			struct xfer *x = NULL;
+			struct pjob *j;
+			int rc;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo (msg->easy_handle, CURLINFO_PRIVATE, (char **) &x);
+			j = (struct pjob *) ((char *) x - offsetof (struct pjob, x));
+			curl_multi_remove_handle (m, j->x.h);
+			running--;
+			rc = pjob_finish (r, j, msg->data.result, mount_from, progress, err);
+			if (rc < 0) {
+				ct_progress_done (progress, j->slot, "failed");
+				goto out;
+			}
+			if (rc == 1) {
+				j->done = true;
+				left--;
+			}
+		}
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].running && jobs[i].step == P_PUT && jobs[i].off == 0)
+				ct_progress_update (progress, jobs[i].slot, jobs[i].x.up_pos);
+		if (left == 0)
+			break;
+		timeout_ms = 100;
+		if (running == 0 && next_wake > 0) {
+			timeout_ms = (long) ((next_wake - now_s ()) * 1000) + 1;
+			if (timeout_ms < 1)
+				timeout_ms = 1;
+			sleep_s ((double) timeout_ms / 1000);
+			continue;
+		}
+		curl_multi_poll (m, NULL, 0, (int) timeout_ms, NULL);
+	}
+	ret = 0;
+out:
+	for (size_t i = 0; i < n; i++) {
+		if (jobs[i].running && m != NULL)
+			curl_multi_remove_handle (m, jobs[i].x.h);
+		xfer_clear (&jobs[i].x);
+		free (jobs[i].location);
+		if (jobs[i].fd >= 0)
+			close (jobs[i].fd);
+	}
+	if (m != NULL)
+		curl_multi_cleanup (m);
+	return ret;
 }

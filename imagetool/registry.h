@@ -89,4 +89,10 @@ int ct_registry_push_blobs (struct ct_registry *r, const struct ct_descriptor *b
 int ct_registry_put_manifest (struct ct_registry *r, const char *ref, const char *media_type, const char *buf,
                               size_t len, ct_error_t *err);
 
+/* Parse a WWW-Authenticate challenge `Scheme k="v", k2=v2`: the scheme
+   (malloc'd) and its parameters as parallel NULL-terminated vectors (keys
+   lowercased; quoted values may hold commas, spaces and \" escapes).
+   Exposed for the unit tests. */
+char *ct_registry_parse_challenge (const char *challenge, char ***keys, char ***values);
+
 #endif

@@ -40,7 +40,8 @@ EXTRA_DIST += \
 	%reldir%/vm/guest-run.sh \
 	%reldir%/vm/run-bats.sh \
 	%reldir%/lib/cgroups.bash \
-	%reldir%/lib/resources.bash
+	%reldir%/lib/resources.bash \
+	%reldir%/lib/registry.bash
 
 # Fixtures the bats suites make once per build tree (tests/lib/helpers.bash).
 clean-local: clean-local-tests

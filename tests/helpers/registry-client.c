@@ -4,6 +4,8 @@
      registry-client [OPTIONS] ping HOST
      registry-client [OPTIONS] get-manifest HOST REPO REF
          prints the digest, the media type and the size, one per line
+     registry-client [OPTIONS] get-blob HOST REPO DIGEST:SIZE MAX
+         writes the (verified) blob to stdout
      registry-client [OPTIONS] fetch LAYOUT HOST REPO DIGEST:SIZE...
      registry-client [OPTIONS] pull LAYOUT HOST REPO REF
          manifest (must be one, not an index), its config and layers into
@@ -12,12 +14,14 @@
          config, layers, then the manifest under TAG
 
    OPTIONS: --tls-verify=true|false, --cert-dir DIR, --parallel N,
-   --mount-from REPO, --user USER, --pass PASS, -q (no progress).
+   --mount-from REPO, --user USER, --pass PASS, --debug (log records on
+   stderr), -q (no progress).
    Errors: one line on stderr, exit 1. */
 #include "common.h"
 
 #include <getopt.h>
 
+#include "log.h"
 #include "ocispec/image.h"
 #include "progress.h"
 #include "registry.h"
@@ -84,6 +88,7 @@ main (int argc, char **argv)
 		{ "mount-from", required_argument, NULL, 'm' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "pass", required_argument, NULL, 'p' },
+		{ "debug", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ct_registry_opts ro = { .tls_verify = -1, .op = "pull" };
@@ -118,6 +123,10 @@ main (int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case 'd':
+			if (ct_log_init ("registry-client", NULL, NULL, "debug", true, &err) < 0)
+				return fail (&err);
+			break;
 		default:
 			return 2;
 		}
@@ -146,6 +155,24 @@ main (int argc, char **argv)
 		    ct_registry_get_manifest (r, argv[2], &buf, &len, &mt, &digest, &err) < 0)
 			goto out;
 		printf ("%s\n%s\n%zu\n", digest, mt, len);
+		ret = 0;
+	} else if (strcmp (cmd, "get-blob") == 0 && argc == 4) {
+		cleanup_free char *buf = NULL;
+		struct ct_descriptor d;
+		size_t len;
+
+		if (parse_blob_arg (argv[2], &d) < 0) {
+			ct_descriptor_clear (&d);
+			ct_make_error (&err, 0, "bad blob argument `%s`: DIGEST:SIZE", argv[2]);
+			goto out;
+		}
+		if (ct_registry_open (argv[0], argv[1], &ro, &r, &err) < 0 ||
+		    ct_registry_get_blob (r, &d, (size_t) strtoull (argv[3], NULL, 10), &buf, &len, &err) < 0) {
+			ct_descriptor_clear (&d);
+			goto out;
+		}
+		ct_descriptor_clear (&d);
+		fwrite (buf, 1, len, stdout);
 		ret = 0;
 	} else if (strcmp (cmd, "fetch") == 0 && argc >= 4) {
 		cleanup_layout struct ct_layout *l = NULL;

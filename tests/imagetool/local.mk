@@ -3,3 +3,5 @@ BATS_TESTS += %reldir%/cli.bats
 BATS_TESTS += %reldir%/fixtures.bats
 BATS_TESTS += %reldir%/store.bats
 BATS_TESTS += %reldir%/archive.bats
+BATS_TESTS += %reldir%/registry.bats
+BATS_TESTS += %reldir%/login.bats

@@ -1,6 +1,6 @@
 # Test registries for the imagetool suites: `load ../lib/registry`.
 #
-#   registry_start [plain|htpasswd|tls|tls-htpasswd|token]
+#   registry_start [plain|htpasswd|tls|tls-htpasswd|tls-clientcert|token]
 #       starts /usr/bin/docker-registry (distribution 2.8) on 127.0.0.1 and a
 #       free port, with its config, storage and certificates under
 #       $BATS_FILE_TMPDIR (or $BATS_TEST_TMPDIR when called from a test), and
@@ -10,20 +10,44 @@
 #         REGISTRY_USER, REGISTRY_PASS    for htpasswd, tls-htpasswd and token
 #         REGISTRY_CA         the throw-away CA (PEM) for tls and tls-htpasswd
 #         REGISTRY_CERT_DIR   a directory holding ca.crt: a --cert-dir
+#                             (tls-clientcert: also client.cert and client.key,
+#                             a client certificate the registry requires;
+#                             REGISTRY_CA_ONLY_DIR holds ca.crt alone)
 #         TOKEN_SERVER        127.0.0.1:PORT of the token server (token)
 #         TOKEN_LOG           one line per token request (path, auth=yes|no)
-#   registry_stop   kills the processes registry_start started, nothing else.
-#   registry_requires   skips unless docker-registry, openssl and python3 exist.
+#   registry_stop   kills the processes registry_start started in the same
+#       scope, nothing else: in teardown_file those of setup_file, in a
+#       test (or teardown) those the test started.
+#   registry_requires [token]   skips unless docker-registry, openssl, curl,
+#       htpasswd and python3 exist (and python3-cryptography for token).
 #
 # One registry per bats file: call registry_start in setup_file and
-# registry_stop in teardown_file.
+# registry_stop in teardown_file; a test that starts its own has teardown
+# call registry_stop.  Background servers keep no fd but 0-2 (bats waits for its pipes).
 
-REGISTRY_PIDS=()
+# Started processes, one PID a line, per scope (a test's own, or the file's).
+_registry_pidfile() {
+	echo "${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}/.registry-pids"
+}
+
+_registry_started() {
+	echo "$1" >>"$(_registry_pidfile)"
+}
+
+# `python3 -c "$_REGISTRY_EXEC_CLOSED" CMD...` runs CMD with only stdin,
+# stdout and stderr (bats waits until every copy of its internal pipes, fd 3
+# and others, is closed), under the same PID (exec: $! is the server).
+_REGISTRY_EXEC_CLOSED='import os, sys; os.closerange(3, 65536); os.execvp(sys.argv[1], sys.argv[1:])'
 
 registry_requires() {
 	command -v docker-registry >/dev/null || skip "test requires docker-registry"
 	command -v openssl >/dev/null || skip "test requires openssl"
+	command -v curl >/dev/null || skip "test requires curl"
+	command -v htpasswd >/dev/null || skip "test requires htpasswd (apache2-utils)"
 	command -v python3 >/dev/null || skip "test requires python3"
+	if [ "${1:-}" = token ]; then
+		python3 -c 'import cryptography' 2>/dev/null || skip "test requires python3-cryptography"
+	fi
 }
 
 # A free TCP port on 127.0.0.1 (the kernel picks; a race with another
@@ -67,10 +91,10 @@ _registry_start_token_server() {
 		-keyout "$d/token.key" -out "$d/token.crt" 2>/dev/null || return 1
 	rm -f "$d/token.port"
 	: >"$d/token.log"
-	python3 "$CT_SRCDIR/tests/helpers/tokenserver.py" --key "$d/token.key" --issuer cimage-test-issuer \
+	python3 -c "$_REGISTRY_EXEC_CLOSED" python3 "$CT_SRCDIR/tests/helpers/tokenserver.py" --key "$d/token.key" --issuer cimage-test-issuer \
 		--port-file "$d/token.port" --log "$d/token.log" \
 		--user "$REGISTRY_USER" --password "$REGISTRY_PASS" >"$d/token-server.log" 2>&1 &
-	REGISTRY_PIDS+=("$!")
+	_registry_started "$!"
 	for ((i = 0; i < 200; i++)); do
 		[ -s "$d/token.port" ] && break
 		kill -0 "$!" 2>/dev/null || return 1
@@ -88,10 +112,10 @@ registry_start() {
 	base=${BATS_FILE_TMPDIR:-$BATS_TEST_TMPDIR}
 	d=$(mktemp -d "$base/registry-$variant.XXXXXX")
 	mkdir -p "$d/storage"
-	unset REGISTRY_USER REGISTRY_PASS REGISTRY_CA REGISTRY_CERT_DIR TOKEN_SERVER
+	unset REGISTRY_USER REGISTRY_PASS REGISTRY_CA REGISTRY_CERT_DIR REGISTRY_CA_ONLY_DIR TOKEN_SERVER
 
 	case $variant in
-	plain | htpasswd | tls | tls-htpasswd | token) ;;
+	plain | htpasswd | tls | tls-htpasswd | tls-clientcert | token) ;;
 	*)
 		echo "registry_start: unknown variant $variant" >&2
 		return 1
@@ -105,7 +129,7 @@ registry_start() {
 		;;
 	esac
 	case $variant in
-	tls | tls-htpasswd)
+	tls | tls-htpasswd | tls-clientcert)
 		_registry_make_certs "$d" || return 1
 		export REGISTRY_CA=$d/ca.crt
 		export REGISTRY_CERT_DIR=$d/certs
@@ -113,6 +137,17 @@ registry_start() {
 		curl_opts=(--cacert "$d/ca.crt")
 		;;
 	esac
+	if [ "$variant" = tls-clientcert ]; then
+		mkdir -p "$d/ca-only"
+		cp "$d/ca.crt" "$d/ca-only/ca.crt"
+		export REGISTRY_CA_ONLY_DIR=$d/ca-only
+		openssl req -newkey rsa:2048 -nodes -subj "/CN=cimage test client" \
+			-keyout "$d/certs/client.key" -out "$d/client.csr" 2>/dev/null || return 1
+		printf 'extendedKeyUsage=clientAuth\n' >"$d/client.ext"
+		openssl x509 -req -in "$d/client.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+			-days 2 -extfile "$d/client.ext" -out "$d/certs/client.cert" 2>/dev/null || return 1
+		curl_opts+=(--cert "$d/certs/client.cert" --key "$d/certs/client.key")
+	fi
 	if [ "$variant" = token ]; then
 		_registry_start_token_server "$d" || return 1
 	fi
@@ -137,6 +172,10 @@ registry_start() {
 				echo "  tls:"
 				echo "    certificate: $d/server.crt"
 				echo "    key: $d/server.key"
+				if [ "$variant" = tls-clientcert ]; then
+					echo "    clientcas:"
+					echo "      - $d/ca.crt"
+				fi
 			fi
 			case $variant in
 			htpasswd | tls-htpasswd)
@@ -157,11 +196,11 @@ registry_start() {
 		} >"$d/config.yml"
 		# docker-registry reads REGISTRY_* variables as configuration
 		# (REGISTRY_AUTH_FILE would become auth.file): none of ours reach it.
-		env $(compgen -e | grep '^REGISTRY_' | sed 's/^/-u /') \
+		python3 -c "$_REGISTRY_EXEC_CLOSED" env $(compgen -e | grep '^REGISTRY_' | sed 's/^/-u /') \
 			docker-registry serve "$d/config.yml" >"$d/registry.log" 2>&1 &
 		pid=$!
 		if _registry_wait "$scheme://127.0.0.1:$port/v2/" "$pid" "${curl_opts[@]}"; then
-			REGISTRY_PIDS+=("$pid")
+			_registry_started "$pid"
 			export REGISTRY=127.0.0.1:$port
 			export REGISTRY_DIR=$d
 			return 0
@@ -176,12 +215,32 @@ registry_start() {
 }
 
 registry_stop() {
-	local pid
-	for pid in "${REGISTRY_PIDS[@]}"; do
+	local pid f
+	f=$(_registry_pidfile)
+	[ -f "$f" ] || return 0
+	while read -r pid; do
 		kill "$pid" 2>/dev/null
-	done
-	for pid in "${REGISTRY_PIDS[@]}"; do
+	done <"$f"
+	while read -r pid; do
 		wait "$pid" 2>/dev/null || true
+	done <"$f"
+	rm -f "$f"
+}
+
+# tests/helpers/badregistry.py on a free port: exports BADREGISTRY
+# (127.0.0.1:PORT) and BADREGISTRY_LOG (one line per request).
+badregistry_start() {
+	local base d i
+	base=${BATS_FILE_TMPDIR:-$BATS_TEST_TMPDIR}
+	d=$(mktemp -d "$base/badregistry.XXXXXX")
+	python3 -c "$_REGISTRY_EXEC_CLOSED" python3 "$CT_SRCDIR/tests/helpers/badregistry.py" "$d/port" "$d/requests.log" >"$d/server.log" 2>&1 &
+	_registry_started "$!"
+	for ((i = 0; i < 200; i++)); do
+		[ -s "$d/port" ] && break
+		kill -0 "$!" 2>/dev/null || return 1
+		sleep 0.05
 	done
-	REGISTRY_PIDS=()
+	[ -s "$d/port" ] || return 1
+	export BADREGISTRY=127.0.0.1:$(cat "$d/port")
+	export BADREGISTRY_LOG=$d/requests.log
 }

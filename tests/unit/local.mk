@@ -84,3 +84,10 @@ UNIT_TESTS += %reldir%/test-ref
 UNIT_TESTS += %reldir%/test-docker-archive
 %canon_reldir%_test_docker_archive_CPPFLAGS = $(UNIT_CPPFLAGS)
 %canon_reldir%_test_docker_archive_LDADD = $(SHARED_LIBS)
+
+UNIT_TESTS += %reldir%/test-registry-auth
+%canon_reldir%_test_registry_auth_SOURCES = %reldir%/test-registry-auth.c \
+	imagetool/registry.c imagetool/auth.c imagetool/progress.c
+%canon_reldir%_test_registry_auth_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/imagetool
+%canon_reldir%_test_registry_auth_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS)
+%canon_reldir%_test_registry_auth_LDADD = $(SHARED_LIBS) $(CURL_LIBS)
