@@ -346,7 +346,7 @@ test_set_resolve_remove (void)
 	CHECK (put_image (l, "layer a", &a) == 0);
 	CHECK (put_image (l, "layer b", &b) == 0);
 	CHECK (ct_layout_set_name (l, "app:1", &a, &err) == 0);
-	CHECK (ct_layout_set_name (l, "localhost:5000/web", &a, &err) == 0);
+	CHECK (ct_layout_set_name (l, "localhost:5000/web:latest", &a, &err) == 0);
 	CHECK (ct_layout_set_name (l, "r1.example/db:1", &a, &err) == 0);
 	CHECK (ct_layout_set_name (l, "r2.example/db:1", &b, &err) == 0);
 	/* replacing keeps one entry */
