@@ -6,11 +6,10 @@
 #include "copy.h"
 #include "ref.h"
 
-#define PULL_USAGE                                                                                                     \
-	"cimage pull [--platform OS/ARCH[/VARIANT]] [--all] [--tls-verify=false] [--cert-dir DIR] SRC [NAME]"
+#define PULL_USAGE "cimage pull [--platform OS/ARCH[/VARIANT]] [--all] [--tls-verify=false] [--cert-dir DIR] SRC [NAME]"
 #define PUSH_USAGE "cimage push [--tls-verify=false] [--cert-dir DIR] NAME DEST"
-#define COPY_USAGE                                                                                                     \
-	"cimage copy [--platform OS/ARCH[/VARIANT]] [--all] [--src-tls-verify=false] [--dest-tls-verify=false]\n"      \
+#define COPY_USAGE                                                                                                \
+	"cimage copy [--platform OS/ARCH[/VARIANT]] [--all] [--src-tls-verify=false] [--dest-tls-verify=false]\n" \
 	"                   [--tls-verify=false] [--src-cert-dir DIR] [--dest-cert-dir DIR] [--cert-dir DIR] SRC DEST"
 
 enum {
@@ -134,8 +133,7 @@ parse_copy_options (struct ct_globals *g, int argc, char **argv, const char *usa
 }
 
 static int
-run_copy (struct copy_cli *cli, const struct ct_ref *src, const struct ct_ref *dst, bool print_digest,
-          ct_error_t *err)
+run_copy (struct copy_cli *cli, const struct ct_ref *src, const struct ct_ref *dst, bool print_digest, ct_error_t *err)
 {
 	cleanup_free char *digest = NULL;
 
@@ -183,7 +181,8 @@ cmd_push (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	if (r == 0)
 		r = ct_ref_parse (argv[optind], &src, err);
 	if (r == 0 && src.transport != CT_TRANSPORT_STORE)
-		r = ct_make_error (err, 0, "push `%s`: NAME must be a stored image; use `cimage copy` between transports",
+		r = ct_make_error (err, 0,
+		                   "push `%s`: NAME must be a stored image; use `cimage copy` between transports",
 		                   argv[optind]);
 	if (r == 0)
 		r = parse_pull_source (argv[optind + 1], &dst, err);

@@ -389,8 +389,8 @@ done:
 /* Any other transport: the reference's top document through the copy
    engine's image source and, for a manifest, its config. */
 static int
-fetch_remote (struct ct_globals *g, const char *ref, const struct ct_registry_opts *tls,
-              struct cimage_inspect_src *out, ct_error_t *err)
+fetch_remote (struct ct_globals *g, const char *ref, const struct ct_registry_opts *tls, struct cimage_inspect_src *out,
+              ct_error_t *err)
 {
 	cleanup_image_source struct ct_image_source *src = NULL;
 	struct ct_copy_opts o = { .op = "inspect", .store = g->store, .quiet = true };
@@ -582,7 +582,8 @@ cmd_inspect (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 			else if (strcmp (optarg, "false") == 0)
 				tls.tls_verify = 0;
 			else
-				return ct_make_error (err, 0, "invalid value `%s` for --tls-verify: want true or false", optarg);
+				return ct_make_error (err, 0, "invalid value `%s` for --tls-verify: want true or false",
+				                      optarg);
 			break;
 		case 'C':
 			tls.cert_dir = optarg;

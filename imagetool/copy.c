@@ -66,8 +66,7 @@ remove_tmpdir (char *dir)
    matched as they are, without the store's normalisation); with name NULL,
    the only descriptor. */
 static int
-layout_find_exact (struct ct_layout *l, const char *name, const char *text, struct ct_descriptor *out,
-                   ct_error_t *err)
+layout_find_exact (struct ct_layout *l, const char *name, const char *text, struct ct_descriptor *out, ct_error_t *err)
 {
 	cleanup_index struct ct_index *ix = NULL;
 	const struct ct_descriptor *found = NULL;
@@ -179,14 +178,14 @@ ct_image_source_top (struct ct_image_source *s, char **buf, size_t *len, char **
 }
 
 int
-ct_image_source_doc (struct ct_image_source *s, const struct ct_descriptor *d, char **buf, size_t *len,
-                     ct_error_t *err)
+ct_image_source_doc (struct ct_image_source *s, const struct ct_descriptor *d, char **buf, size_t *len, ct_error_t *err)
 {
 	cleanup_free char *mt = NULL;
 	cleanup_free char *dg = NULL;
 
 	if (d->size > (int64_t) CT_IMAGE_MAX_DOC)
-		return ct_make_error (err, EFBIG, "%s `%s`: manifest `%s` is larger than 4 MiB", s->op, s->text, d->digest);
+		return ct_make_error (err, EFBIG, "%s `%s`: manifest `%s` is larger than 4 MiB", s->op, s->text,
+		                      d->digest);
 	if (s->reg != NULL)
 		return ct_registry_get_manifest (s->reg, d->digest, buf, len, &mt, &dg, err);
 	if (ct_layout_read_blob (s->layout, d->digest, CT_IMAGE_MAX_DOC, buf, len, err) < 0)
@@ -199,8 +198,8 @@ ct_image_source_blob (struct ct_image_source *s, const struct ct_descriptor *d, 
                       ct_error_t *err)
 {
 	if (d->size > (int64_t) max)
-		return ct_make_error (err, EFBIG, "%s `%s`: blob `%s` is larger than %zu bytes", s->op, s->text, d->digest,
-		                      max);
+		return ct_make_error (err, EFBIG, "%s `%s`: blob `%s` is larger than %zu bytes", s->op, s->text,
+		                      d->digest, max);
 	if (s->reg != NULL)
 		return ct_registry_get_blob (s->reg, d, max, buf, len, err);
 	if (ct_layout_read_blob (s->layout, d->digest, max, buf, len, err) < 0)
@@ -530,7 +529,8 @@ copy_index (struct copy *c, const struct ct_descriptor *d, const char *raw, size
 			return -1;
 		}
 		/* A converted child has a new digest: the index must point at it. */
-		if (strcmp (written.digest, child->digest) != 0 || strcmp (written.media_type, child->media_type) != 0) {
+		if (strcmp (written.digest, child->digest) != 0 ||
+		    strcmp (written.media_type, child->media_type) != 0) {
 			changed = true;
 			free (child->digest);
 			child->digest = xstrdup (written.digest);
@@ -575,7 +575,8 @@ dest_name (struct copy *c, char **out, ct_error_t *err)
 
 	if (d->transport == CT_TRANSPORT_OCI) {
 		if (d->name == NULL)
-			return ct_make_error (err, 0, "`%s`: name the image in the layout: oci:%s:NAME", d->text, d->path);
+			return ct_make_error (err, 0, "`%s`: name the image in the layout: oci:%s:NAME", d->text,
+			                      d->path);
 		*out = xstrdup (d->name);
 		return 0;
 	}
@@ -623,7 +624,8 @@ mount_source (const struct ct_ref *s, const struct ct_ref *d, const char *stored
 		const char *colon = strchr (slash != NULL ? slash : p, ':');
 		const char *end = at != NULL ? at : colon != NULL ? colon : p + strlen (p);
 
-		if (end - p == (ptrdiff_t) strlen (d->repository) && strncmp (p, d->repository, (size_t) (end - p)) == 0)
+		if (end - p == (ptrdiff_t) strlen (d->repository) &&
+		    strncmp (p, d->repository, (size_t) (end - p)) == 0)
 			return NULL;
 		return xstrndup (p, (size_t) (end - p));
 	}
@@ -678,8 +680,8 @@ write_archive (struct copy *c, const struct ct_descriptor *desc, const char *nam
 	fd = mkostemp (tmp, O_CLOEXEC);
 	if (fd < 0)
 		return ct_make_error (err, errno, "create `%s`", tmp);
-	if (ct_archive_write (c->dst.layout, desc, name, fmt, fd, err) < 0 || fchmod (fd, 0644) < 0 ||
-	    fsync (fd) < 0 || rename (tmp, d->path) < 0) {
+	if (ct_archive_write (c->dst.layout, desc, name, fmt, fd, err) < 0 || fchmod (fd, 0644) < 0 || fsync (fd) < 0 ||
+	    rename (tmp, d->path) < 0) {
 		if (*err == NULL)
 			ct_make_error (err, errno, "write `%s`", d->path);
 		unlink (tmp);

@@ -21,10 +21,10 @@
 #include "registry.h"
 
 struct ct_copy_opts {
-	const char *op;                   /* "pull", "push", "copy": first word of errors */
-	const char *store;                /* the store directory (bare names) */
+	const char *op;                     /* "pull", "push", "copy": first word of errors */
+	const char *store;                  /* the store directory (bare names) */
 	const struct ct_platform *platform; /* NULL: the host's */
-	bool all;                         /* every manifest of an index */
+	bool all;                           /* every manifest of an index */
 	bool quiet;
 	struct ct_registry_opts src_tls; /* tls_verify, cert_dir of the source */
 	struct ct_registry_opts dst_tls; /* ... of the destination */
@@ -34,8 +34,8 @@ struct ct_copy_opts {
    destination (store, oci:DIR); NULL: the reference's own (see cimage.1.md).
    *digest_out (may be NULL) gets the digest of the manifest or index written
    to the destination. */
-int ct_copy_image (const struct ct_ref *src, const struct ct_ref *dst, const struct ct_copy_opts *o,
-                   char **digest_out, ct_error_t *err);
+int ct_copy_image (const struct ct_ref *src, const struct ct_ref *dst, const struct ct_copy_opts *o, char **digest_out,
+                   ct_error_t *err);
 
 /* ---- reading one image from any transport (inspect) ---- */
 
@@ -55,12 +55,12 @@ int ct_image_source_top (struct ct_image_source *s, char **buf, size_t *len, cha
 int ct_image_source_doc (struct ct_image_source *s, const struct ct_descriptor *d, char **buf, size_t *len,
                          ct_error_t *err);
 /* A small blob (a config) by descriptor, verified, at most max bytes. */
-int ct_image_source_blob (struct ct_image_source *s, const struct ct_descriptor *d, size_t max, char **buf,
-                          size_t *len, ct_error_t *err);
+int ct_image_source_blob (struct ct_image_source *s, const struct ct_descriptor *d, size_t max, char **buf, size_t *len,
+                          ct_error_t *err);
 /* The image manifest for `platform` (NULL: host): the top document when it
    is a manifest, else the matching child of the index.  Decoded, plus its
    digest and raw bytes (may be NULL). */
-int ct_image_source_manifest (struct ct_image_source *s, const struct ct_platform *platform,
-                              struct ct_manifest **m, char **digest, char **raw, size_t *raw_len, ct_error_t *err);
+int ct_image_source_manifest (struct ct_image_source *s, const struct ct_platform *platform, struct ct_manifest **m,
+                              char **digest, char **raw, size_t *raw_len, ct_error_t *err);
 
 #endif

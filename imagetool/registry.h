@@ -70,8 +70,8 @@ int ct_registry_get_manifest (struct ct_registry *r, const char *ref, char **buf
    skipped (progress "exists"), the others fetched in parallel and committed
    through ct_blob_writer.  All or error: on failure no partial blob is
    visible, completed ones stay (a re-run skips them). */
-int ct_registry_fetch_blobs (struct ct_registry *r, const struct ct_descriptor *blobs, size_t n,
-                             struct ct_layout *dest, struct ct_progress *progress, ct_error_t *err);
+int ct_registry_fetch_blobs (struct ct_registry *r, const struct ct_descriptor *blobs, size_t n, struct ct_layout *dest,
+                             struct ct_progress *progress, ct_error_t *err);
 /* Download one small blob into memory (at most max bytes), verified. */
 int ct_registry_get_blob (struct ct_registry *r, const struct ct_descriptor *d, size_t max, char **buf, size_t *len,
                           ct_error_t *err);
@@ -81,9 +81,8 @@ int ct_registry_get_blob (struct ct_registry *r, const struct ct_descriptor *d, 
    registry, may be NULL), else POST + PUT (monolithic) or POST + PATCH... +
    PUT (chunked, for blobs larger than chunk_size when the registry accepts
    it).  Parallel as fetch_blobs. */
-int ct_registry_push_blobs (struct ct_registry *r, const struct ct_descriptor *blobs, size_t n,
-                            struct ct_layout *src, const char *mount_from, struct ct_progress *progress,
-                            ct_error_t *err);
+int ct_registry_push_blobs (struct ct_registry *r, const struct ct_descriptor *blobs, size_t n, struct ct_layout *src,
+                            const char *mount_from, struct ct_progress *progress, ct_error_t *err);
 
 /* PUT /v2/REPO/manifests/REF with Content-Type media_type. */
 int ct_registry_put_manifest (struct ct_registry *r, const char *ref, const char *media_type, const char *buf,

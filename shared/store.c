@@ -1,5 +1,7 @@
 #include "common.h"
 
+#include <pthread.h>
+
 #include <ctype.h>
 #include <dirent.h>
 #include <inttypes.h>
@@ -40,7 +42,8 @@ struct ct_blob_writer {
 	char *expected;
 	int64_t expected_size;
 	int64_t offset;
-	int64_t written_back; /* bytes handed to writeback (sync_file_range) */
+	int64_t written_back;     /* bytes handed to writeback (sync_file_range) */
+	struct blob_async *async; /* big blobs: hashed and written by a helper thread */
 };
 
 /* Start writeback every 8 MiB while a blob streams in, so the fsync of the
@@ -482,6 +485,185 @@ ct_layout_put_blob (struct ct_layout *l, const void *buf, size_t len, const char
 	return 0;
 }
 
+/* ------------------------------------------------------------ async writes */
+
+/* A blob of ASYNC_MIN bytes or more is hashed and written by a helper thread
+   while the caller (the registry client's one network thread) goes on
+   receiving: SHA-256 and the page-cache copy run on a second core.  The
+   caller fills fixed slots; the thread drains them in order.  The thread's
+   first error is kept and reported by the next write or by commit. */
+#define ASYNC_MIN   (4 << 20)
+#define ASYNC_SLOT  (512 << 10)
+#define ASYNC_SLOTS 4
+
+struct blob_async {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *slot[ASYNC_SLOTS];
+	size_t len[ASYNC_SLOTS];
+	unsigned head;  /* the slot the caller fills (not yet queued) */
+	unsigned tail;  /* the next slot the thread drains */
+	unsigned count; /* slots queued, including the one being drained */
+	bool closing;   /* no more slots will come */
+	bool abort;     /* drop what is queued (writer freed without commit) */
+	ct_error_t error;
+};
+
+static void *
+async_main (void *arg)
+{
+	struct ct_blob_writer *w = arg;
+	struct blob_async *a = w->async;
+	int64_t done = 0, started = 0; /* bytes written, and handed to writeback */
+
+	for (;;) {
+		unsigned t;
+		bool failed;
+		ct_error_t e = NULL;
+
+		pthread_mutex_lock (&a->mu);
+		while (a->count == 0 && !a->closing)
+			pthread_cond_wait (&a->cv, &a->mu);
+		if (a->count == 0 || a->abort) {
+			pthread_mutex_unlock (&a->mu);
+			return NULL;
+		}
+		t = a->tail;
+		failed = a->error != NULL;
+		pthread_mutex_unlock (&a->mu);
+
+		if (!failed) {
+			if (write_all (w->fd, a->slot[t], a->len[t]) < 0)
+				ct_make_error (&e, errno, "write `%s/%s`", w->l->path, w->tmpname);
+			else
+				ct_digest_update (w->dg, a->slot[t], a->len[t], &e);
+			done += (int64_t) a->len[t];
+			if (done - started >= WRITEBACK_STEP) {
+				(void) sync_file_range (w->fd, started, done - started, SYNC_FILE_RANGE_WRITE);
+				started = done;
+			}
+		}
+
+		pthread_mutex_lock (&a->mu);
+		if (e != NULL && a->error == NULL)
+			a->error = e;
+		else if (e != NULL)
+			ct_error_release (&e);
+		a->tail = (t + 1) % ASYNC_SLOTS;
+		a->count--;
+		pthread_cond_broadcast (&a->cv);
+		pthread_mutex_unlock (&a->mu);
+	}
+}
+
+static int
+async_start (struct ct_blob_writer *w)
+{
+	struct blob_async *a = xzalloc (sizeof *a);
+
+	for (int i = 0; i < ASYNC_SLOTS; i++)
+		a->slot[i] = xmalloc (ASYNC_SLOT);
+	pthread_mutex_init (&a->mu, NULL);
+	pthread_cond_init (&a->cv, NULL);
+	w->async = a;
+	if (pthread_create (&a->thread, NULL, async_main, w) != 0) {
+		/* no thread: the caller's thread does the work, as for small blobs */
+		for (int i = 0; i < ASYNC_SLOTS; i++)
+			free (a->slot[i]);
+		pthread_mutex_destroy (&a->mu);
+		pthread_cond_destroy (&a->cv);
+		free (a);
+		w->async = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Queue the slot being filled; waits while every slot is queued. */
+static void
+async_queue (struct blob_async *a)
+{
+	pthread_mutex_lock (&a->mu);
+	a->count++;
+	a->head = (a->head + 1) % ASYNC_SLOTS;
+	pthread_cond_broadcast (&a->cv);
+	/* the new head is free once it is no longer queued */
+	while (a->count == ASYNC_SLOTS)
+		pthread_cond_wait (&a->cv, &a->mu);
+	a->len[a->head] = 0;
+	pthread_mutex_unlock (&a->mu);
+}
+
+static int
+async_write (struct ct_blob_writer *w, const char *buf, size_t len, ct_error_t *err)
+{
+	struct blob_async *a = w->async;
+
+	pthread_mutex_lock (&a->mu);
+	if (a->abort) {
+		pthread_mutex_unlock (&a->mu);
+		return ct_make_error (err, 0, "write `%s/%s`: an earlier write failed", w->l->path, w->tmpname);
+	}
+	pthread_mutex_unlock (&a->mu);
+	while (len > 0) {
+		size_t n = ASYNC_SLOT - a->len[a->head];
+
+		if (n > len)
+			n = len;
+		memcpy (a->slot[a->head] + a->len[a->head], buf, n);
+		a->len[a->head] += n;
+		buf += n;
+		len -= n;
+		if (a->len[a->head] == ASYNC_SLOT)
+			async_queue (a);
+	}
+	pthread_mutex_lock (&a->mu);
+	if (a->error != NULL) {
+		*err = a->error;
+		a->error = NULL;
+		a->abort = true;
+	}
+	pthread_mutex_unlock (&a->mu);
+	return *err != NULL ? -1 : 0;
+}
+
+/* Drain what is queued (abort: drop it), stop the thread and free it.
+   Returns the thread's error, if any, through err. */
+static int
+async_stop (struct ct_blob_writer *w, bool abort, ct_error_t *err)
+{
+	struct blob_async *a = w->async;
+	int r = 0;
+
+	if (a == NULL)
+		return 0;
+	pthread_mutex_lock (&a->mu);
+	if (!abort && a->len[a->head] > 0) {
+		a->count++;
+		a->head = (a->head + 1) % ASYNC_SLOTS;
+	}
+	a->closing = true;
+	a->abort = a->abort || abort;
+	pthread_cond_broadcast (&a->cv);
+	pthread_mutex_unlock (&a->mu);
+	pthread_join (a->thread, NULL);
+	if (a->error != NULL) {
+		if (err != NULL && *err == NULL)
+			*err = a->error;
+		else
+			ct_error_release (&a->error);
+		r = -1;
+	}
+	for (int i = 0; i < ASYNC_SLOTS; i++)
+		free (a->slot[i]);
+	pthread_mutex_destroy (&a->mu);
+	pthread_cond_destroy (&a->cv);
+	free (a);
+	w->async = NULL;
+	return r;
+}
+
 int
 ct_blob_writer_new (struct ct_layout *l, const char *expected_digest, int64_t expected_size,
                     struct ct_blob_writer **out, ct_error_t *err)
@@ -508,6 +690,8 @@ ct_blob_writer_new (struct ct_layout *l, const char *expected_digest, int64_t ex
 		ct_blob_writer_free (w);
 		return -1;
 	}
+	if (expected_size >= ASYNC_MIN)
+		(void) async_start (w);
 	*out = w;
 	return 0;
 }
@@ -520,6 +704,12 @@ ct_blob_writer_write (struct ct_blob_writer *w, const void *buf, size_t len, ct_
 	if (w->expected_size >= 0 && (uint64_t) w->offset + len > (uint64_t) w->expected_size)
 		return ct_make_error (err, 0, "size mismatch: expected %" PRId64 " bytes, got %" PRIu64,
 		                      w->expected_size, (uint64_t) w->offset + len);
+	if (w->async != NULL) {
+		if (async_write (w, buf, len, err) < 0)
+			return -1;
+		w->offset += (int64_t) len;
+		return 0; /* the thread starts writeback as its writes land */
+	}
 	if (write_all (w->fd, buf, len) < 0)
 		return ct_make_error (err, errno, "write `%s/%s`", w->l->path, w->tmpname);
 	if (ct_digest_update (w->dg, buf, len, err) < 0)
@@ -553,6 +743,8 @@ ct_blob_writer_commit (struct ct_blob_writer *w, char **digest_out, ct_error_t *
 	if (w->expected_size >= 0 && w->offset != w->expected_size)
 		return ct_make_error (err, 0, "size mismatch: expected %" PRId64 " bytes, got %" PRId64,
 		                      w->expected_size, w->offset);
+	if (async_stop (w, false, err) < 0)
+		return -1;
 	got = ct_digest_final (w->dg, err);
 	ct_digest_free (w->dg);
 	w->dg = NULL;
@@ -590,6 +782,7 @@ ct_blob_writer_free (struct ct_blob_writer *w)
 {
 	if (w == NULL)
 		return;
+	async_stop (w, true, NULL);
 	/* Unlink before closing: the temp file stays locked until it is gone. */
 	if (w->tmpname != NULL)
 		unlinkat (w->l->dirfd, w->tmpname, 0);

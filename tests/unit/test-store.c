@@ -241,6 +241,64 @@ test_blob_writer (void)
 	return 0;
 }
 
+/* Blobs of 4 MiB and more are hashed and written by a helper thread: the
+   same results as the caller's thread gives, whatever the chunk sizes. */
+static int
+test_blob_writer_big (void)
+{
+	cleanup_free char *dir = mk_tmpdir ();
+	cleanup_layout struct ct_layout *l = NULL;
+	cleanup_free char *data = NULL;
+	cleanup_free char *want = NULL;
+	cleanup_free char *got = NULL;
+	cleanup_free char *blobs = NULL;
+	cleanup_free char *tmp = NULL;
+	cleanup_free char *back = NULL;
+	struct ct_blob_writer *w = NULL;
+	ct_error_t err = NULL;
+	const size_t size = (9u << 20) + 12345;
+	size_t off, n, len;
+
+	CHECK (ct_layout_open (dir, CT_LAYOUT_WRITE, &l, &err) == 0);
+	xasprintf (&blobs, "%s/blobs/sha256", dir);
+	xasprintf (&tmp, "%s/tmp", dir);
+	data = xmalloc (size);
+	for (off = 0; off < size; off++)
+		data[off] = (char) ((off * 2654435761u) >> 13);
+	want = ct_digest_buffer (CT_DIGEST_SHA256, data, size, &err);
+	CHECK (want != NULL);
+	/* chunks of odd sizes, some larger than the thread's slots */
+	CHECK (ct_blob_writer_new (l, want, (int64_t) size, &w, &err) == 0);
+	for (off = 0, n = 1; off < size; off += n, n = n * 7 % 1048573 + 1) {
+		if (n > size - off)
+			n = size - off;
+		CHECK (ct_blob_writer_write (w, data + off, n, &err) == 0);
+	}
+	CHECK (ct_blob_writer_offset (w) == (int64_t) size);
+	CHECK (ct_blob_writer_commit (w, &got, &err) == 0);
+	ct_blob_writer_free (w);
+	CHECK (strcmp (got, want) == 0);
+	CHECK (ct_layout_read_blob (l, want, size, &back, &len, &err) == 0);
+	CHECK (len == size && memcmp (back, data, size) == 0);
+	/* one flipped byte: a mismatch, nothing stored */
+	data[size / 2] ^= 1;
+	CHECK (ct_blob_writer_new (l, "sha256:0000000000000000000000000000000000000000000000000000000000000000",
+	                           (int64_t) size, &w, &err) == 0);
+	CHECK (ct_blob_writer_write (w, data, size, &err) == 0);
+	CHECK (ct_blob_writer_commit (w, NULL, &err) < 0);
+	CHECK_ERR (err, "digest mismatch");
+	ct_error_release (&err);
+	ct_blob_writer_free (w);
+	/* freed half way: the thread stops, the temp file goes */
+	CHECK (ct_blob_writer_new (l, want, (int64_t) size, &w, &err) == 0);
+	CHECK (ct_blob_writer_write (w, data, size / 2, &err) == 0);
+	ct_blob_writer_free (w);
+	CHECK (count_entries (blobs) == 1);
+	CHECK (count_entries (tmp) == 0);
+	rm_dir (dir);
+	return 0;
+}
+
 static int
 test_read_only_handle (void)
 {
@@ -522,6 +580,7 @@ static const struct tap_test tests[] = {
 	TAP_TEST (test_create_and_reopen),
 	TAP_TEST (test_refuse_foreign_dir),
 	TAP_TEST (test_blob_writer),
+	TAP_TEST (test_blob_writer_big),
 	TAP_TEST (test_read_only_handle),
 	TAP_TEST (test_orphans),
 	TAP_TEST (test_names),
