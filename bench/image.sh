@@ -3,7 +3,7 @@
 # from a registry on a loopback port (Debian's docker-registry), into an empty
 # store, for two images:
 #   debian   a Debian rootfs made with debootstrap (minbase), split into 3 gzip layers
-#   small    50,000 small files in one layer
+#   small    50,000 small files (100 B to 2 KiB of text) in one layer
 # plus a floor: SHA-256 (openssl, the implementation cimage uses) of the same
 # compressed bytes, what any verified pull must at least do.  Ratios matter, not absolute numbers.
 #   bench/image.sh BUILDDIR [RUNS]     (root for debootstrap; the rootfs is cached
@@ -71,11 +71,18 @@ mk_layout() {
 echo "bench: making the images" >&2
 root=$cache/debian-rootfs
 mk_layout "$work/debian" debian "$root" usr -- var etc -- $(cd "$root" && ls -A | grep -vx -e usr -e var -e etc)
-mkdir -p "$work/small-root"
-for d in $(seq 1 500); do
-	mkdir "$work/small-root/d$d"
-	for f in $(seq 1 100); do echo "file $d/$f" >"$work/small-root/d$d/f$f"; done
-done
+# 50,000 files of 100 B to 2 KiB of base64 text (compresses as source code does)
+python3 - "$work/small-root" <<'PY'
+import base64, os, random, sys
+root = sys.argv[1]
+rnd = random.Random(1)
+for d in range(500):
+    os.makedirs(f"{root}/d{d}")
+    for f in range(100):
+        n = rnd.randint(75, 1536)
+        with open(f"{root}/d{d}/f{f}", "wb") as fh:
+            fh.write(base64.b64encode(rnd.randbytes(n)))
+PY
 mk_layout "$work/small" small "$work/small-root" .
 rm -rf "$work/small-root"
 
