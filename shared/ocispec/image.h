@@ -23,22 +23,22 @@
 #define CT_IMAGE_MAX_DOC (4u * 1024 * 1024)
 
 /* Media types. */
-#define CT_MT_OCI_MANIFEST     "application/vnd.oci.image.manifest.v1+json"
-#define CT_MT_OCI_INDEX        "application/vnd.oci.image.index.v1+json"
-#define CT_MT_OCI_CONFIG       "application/vnd.oci.image.config.v1+json"
-#define CT_MT_OCI_LAYER        "application/vnd.oci.image.layer.v1.tar"
-#define CT_MT_OCI_LAYER_GZIP   "application/vnd.oci.image.layer.v1.tar+gzip"
-#define CT_MT_OCI_LAYER_ZSTD   "application/vnd.oci.image.layer.v1.tar+zstd"
-#define CT_MT_OCI_LAYER_ND     "application/vnd.oci.image.layer.nondistributable.v1.tar"
-#define CT_MT_OCI_LAYER_ND_GZIP "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"
-#define CT_MT_OCI_LAYER_ND_ZSTD "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd"
-#define CT_MT_OCI_EMPTY        "application/vnd.oci.empty.v1+json"
-#define CT_MT_DOCKER_MANIFEST  "application/vnd.docker.distribution.manifest.v2+json"
-#define CT_MT_DOCKER_LIST      "application/vnd.docker.distribution.manifest.list.v2+json"
-#define CT_MT_DOCKER_CONFIG    "application/vnd.docker.container.image.v1+json"
-#define CT_MT_DOCKER_LAYER_GZIP "application/vnd.docker.image.rootfs.diff.tar.gzip"
-#define CT_MT_DOCKER_LAYER_FOREIGN "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
-#define CT_MT_DOCKER_SCHEMA1   "application/vnd.docker.distribution.manifest.v1+json"
+#define CT_MT_OCI_MANIFEST          "application/vnd.oci.image.manifest.v1+json"
+#define CT_MT_OCI_INDEX             "application/vnd.oci.image.index.v1+json"
+#define CT_MT_OCI_CONFIG            "application/vnd.oci.image.config.v1+json"
+#define CT_MT_OCI_LAYER             "application/vnd.oci.image.layer.v1.tar"
+#define CT_MT_OCI_LAYER_GZIP        "application/vnd.oci.image.layer.v1.tar+gzip"
+#define CT_MT_OCI_LAYER_ZSTD        "application/vnd.oci.image.layer.v1.tar+zstd"
+#define CT_MT_OCI_LAYER_ND          "application/vnd.oci.image.layer.nondistributable.v1.tar"
+#define CT_MT_OCI_LAYER_ND_GZIP     "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"
+#define CT_MT_OCI_LAYER_ND_ZSTD     "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd"
+#define CT_MT_OCI_EMPTY             "application/vnd.oci.empty.v1+json"
+#define CT_MT_DOCKER_MANIFEST       "application/vnd.docker.distribution.manifest.v2+json"
+#define CT_MT_DOCKER_LIST           "application/vnd.docker.distribution.manifest.list.v2+json"
+#define CT_MT_DOCKER_CONFIG         "application/vnd.docker.container.image.v1+json"
+#define CT_MT_DOCKER_LAYER_GZIP     "application/vnd.docker.image.rootfs.diff.tar.gzip"
+#define CT_MT_DOCKER_LAYER_FOREIGN  "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
+#define CT_MT_DOCKER_SCHEMA1        "application/vnd.docker.distribution.manifest.v1+json"
 #define CT_MT_DOCKER_SCHEMA1_SIGNED "application/vnd.docker.distribution.manifest.v1+prettyjws"
 
 #define CT_ANNOTATION_REF_NAME "org.opencontainers.image.ref.name"
@@ -71,7 +71,7 @@ struct ct_descriptor {
 	struct ct_rt_map annotations;
 	char *artifact_type;
 	struct ct_platform *platform; /* NULL when absent */
-	/* `data` (embedded content) is read only to be checked against digest. */
+	                              /* `data` (embedded content) is read only to be checked against digest. */
 };
 
 struct ct_manifest {
