@@ -23,6 +23,11 @@ struct ct_image_source {
 	char *archive_name;       /* archives: the name the archive gave the image */
 	struct ct_registry *reg;
 	char *reg_ref; /* registry: tag or digest */
+	/* the top document, fetched once (copy and manifest choice both need it) */
+	char *top_buf;
+	size_t top_len;
+	char *top_media_type;
+	char *top_digest;
 };
 
 static const char *
@@ -153,6 +158,9 @@ ct_image_source_free (struct ct_image_source *s)
 	ct_descriptor_clear (&s->top);
 	ct_registry_free (s->reg);
 	free (s->reg_ref);
+	free (s->top_buf);
+	free (s->top_media_type);
+	free (s->top_digest);
 	free (s->archive_name);
 	free (s->text);
 	free (s);
@@ -168,12 +176,25 @@ int
 ct_image_source_top (struct ct_image_source *s, char **buf, size_t *len, char **media_type, char **digest,
                      ct_error_t *err)
 {
-	if (s->reg != NULL)
-		return ct_registry_get_manifest (s->reg, s->reg_ref, buf, len, media_type, digest, err);
-	if (ct_layout_read_blob (s->layout, s->top.digest, CT_IMAGE_MAX_DOC, buf, len, err) < 0)
-		return ct_error_wrap (err, "%s `%s`", s->op, s->text);
-	*media_type = xstrdup (s->top.media_type);
-	*digest = xstrdup (s->top.digest);
+	if (s->top_buf == NULL) {
+		if (s->reg != NULL) {
+			if (ct_registry_get_manifest (s->reg, s->reg_ref, &s->top_buf, &s->top_len, &s->top_media_type,
+			                              &s->top_digest, err) < 0)
+				return -1;
+		} else {
+			if (ct_layout_read_blob (s->layout, s->top.digest, CT_IMAGE_MAX_DOC, &s->top_buf, &s->top_len,
+			                         err) < 0)
+				return ct_error_wrap (err, "%s `%s`", s->op, s->text);
+			s->top_media_type = xstrdup (s->top.media_type);
+			s->top_digest = xstrdup (s->top.digest);
+		}
+	}
+	*buf = xmalloc (s->top_len + 1);
+	memcpy (*buf, s->top_buf, s->top_len);
+	(*buf)[s->top_len] = '\0';
+	*len = s->top_len;
+	*media_type = xstrdup (s->top_media_type);
+	*digest = xstrdup (s->top_digest);
 	return 0;
 }
 
