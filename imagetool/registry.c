@@ -805,8 +805,8 @@ curl_error (struct ct_registry *r, struct xfer *x, CURLcode c, const char *what,
 		return ct_error_wrap (err, "%s `%s`", r->op, what);
 	}
 	if (x->too_large)
-		return ct_make_error (err, EFBIG, "%s `%s`: manifest too large (more than %zu bytes)", r->op, what,
-		                      x->max);
+		return ct_make_error (err, 0, "%s `%s`: manifest too large (over the %zu MiB limit)", r->op, what,
+		                      x->max >> 20);
 	if (c == CURLE_OPERATION_TIMEDOUT)
 		return ct_make_error (err, ETIMEDOUT, "%s `%s`: timed out: %s", r->op, what, detail);
 	if (curl_code_is_tls (c))
