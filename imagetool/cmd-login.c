@@ -51,13 +51,15 @@ prompt (const char *label, bool echo, char **out, const char *what, ct_error_t *
 	bool restore = false;
 	int r;
 
-	fputs (label, stderr);
-	fflush (stderr);
+	/* Echo goes off before the prompt shows: TCSAFLUSH drops what was typed
+	   ahead, so a password typed as soon as the prompt appeared would be lost. */
 	if (!echo && tcgetattr (STDIN_FILENO, &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= (tcflag_t) ~ECHO;
 		restore = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
 	}
+	fputs (label, stderr);
+	fflush (stderr);
 	r = read_line (stdin, out, what, err);
 	if (restore) {
 		tcsetattr (STDIN_FILENO, TCSAFLUSH, &old);

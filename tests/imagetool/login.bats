@@ -144,13 +144,20 @@ run_split() {
 # only once it is shown; prints everything the terminal showed.
 on_tty() {
 	python3 - "$@" <<-'PY'
-		import os, pty, sys
+		import os, pty, select, signal, sys, time
 		answers = {b"Username: ": os.environ["TTY_USER"].encode(), b"Password: ": os.environ["TTY_PASS"].encode()}
 		pid, fd = pty.fork()
 		if pid == 0:
 		    os.execvp(sys.argv[1], sys.argv[1:])
 		seen = b""
+		deadline = time.monotonic() + 30  # a lost answer must fail the test, not hang it
 		while True:
+		    left = deadline - time.monotonic()
+		    if left <= 0 or not select.select([fd], [], [], left)[0]:
+		        os.kill(pid, signal.SIGKILL)
+		        sys.stdout.write(seen.decode(errors="replace") + "\n(no output for 30 s: killed)\n")
+		        os.waitpid(pid, 0)
+		        sys.exit(124)
 		    try:
 		        chunk = os.read(fd, 1024)
 		    except OSError:
