@@ -460,6 +460,24 @@ put_doc (struct copy *c, const char *media_type, const char *buf, size_t len, co
 	return ct_layout_put_blob (c->dst.layout, buf, len, digest, NULL, err);
 }
 
+/* A re-encoded document replaces the one described by *out: new digest,
+   size and media type. */
+static int
+describe_rewritten (struct ct_descriptor *out, const char *enc, size_t enc_len, const char *media_type,
+                    ct_error_t *err)
+{
+	char *digest = ct_digest_buffer (CT_DIGEST_SHA256, enc, enc_len, err);
+
+	if (digest == NULL)
+		return -1;
+	free (out->digest);
+	out->digest = digest;
+	out->size = (int64_t) enc_len;
+	free (out->media_type);
+	out->media_type = xstrdup (media_type);
+	return 0;
+}
+
 /* Copy the image manifest `raw` (its descriptor in `d`: digest, media type)
    with its blobs; `out` gets the descriptor as written (converted to OCI
    for layouts).  tag: registry tag when this is the top document. */
@@ -471,7 +489,6 @@ copy_manifest (struct copy *c, const struct ct_descriptor *d, const char *raw, s
 	cleanup_free struct ct_descriptor *blobs = NULL;
 	cleanup_free char *src = NULL;
 	cleanup_free char *enc = NULL;
-	cleanup_free char *enc_digest = NULL;
 	const char *bytes = raw;
 	size_t n_blobs, i, enc_len;
 	bool changed = false;
@@ -493,18 +510,11 @@ copy_manifest (struct copy *c, const struct ct_descriptor *d, const char *raw, s
 		if (ct_manifest_to_oci (m, &changed, err) < 0)
 			return ct_error_wrap (err, "convert %s to OCI", src);
 		if (changed) {
-			if (ct_manifest_encode (m, &enc, &enc_len, err) < 0)
-				return -1;
-			enc_digest = ct_digest_buffer (CT_DIGEST_SHA256, enc, enc_len, err);
-			if (enc_digest == NULL)
+			if (ct_manifest_encode (m, &enc, &enc_len, err) < 0 ||
+			    describe_rewritten (out, enc, enc_len, CT_MT_OCI_MANIFEST, err) < 0)
 				return -1;
 			bytes = enc;
 			len = enc_len;
-			free (out->digest);
-			out->digest = xstrdup (enc_digest);
-			out->size = (int64_t) enc_len;
-			free (out->media_type);
-			out->media_type = xstrdup (CT_MT_OCI_MANIFEST);
 		}
 	}
 	ct_progress_line (c->progress, "Writing manifest to image destination");
@@ -519,7 +529,6 @@ copy_index (struct copy *c, const struct ct_descriptor *d, const char *raw, size
 	cleanup_index struct ct_index *ix = NULL;
 	cleanup_free char *src = NULL;
 	cleanup_free char *enc = NULL;
-	cleanup_free char *enc_digest = NULL;
 	const char *bytes = raw;
 	bool changed = false;
 	size_t i, enc_len;
@@ -570,18 +579,11 @@ copy_index (struct copy *c, const struct ct_descriptor *d, const char *raw, size
 		changed = changed || conv;
 	}
 	if (changed) {
-		if (ct_index_encode (ix, &enc, &enc_len, err) < 0)
-			return -1;
-		enc_digest = ct_digest_buffer (CT_DIGEST_SHA256, enc, enc_len, err);
-		if (enc_digest == NULL)
+		if (ct_index_encode (ix, &enc, &enc_len, err) < 0 ||
+		    describe_rewritten (out, enc, enc_len, CT_MT_OCI_INDEX, err) < 0)
 			return -1;
 		bytes = enc;
 		len = enc_len;
-		free (out->digest);
-		out->digest = xstrdup (enc_digest);
-		out->size = (int64_t) enc_len;
-		free (out->media_type);
-		out->media_type = xstrdup (CT_MT_OCI_INDEX);
 	}
 	ct_progress_line (c->progress, "Writing manifest list to image destination");
 	return put_doc (c, out->media_type, bytes, len, out->digest, tag, err);
