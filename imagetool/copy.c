@@ -463,8 +463,7 @@ put_doc (struct copy *c, const char *media_type, const char *buf, size_t len, co
 /* A re-encoded document replaces the one described by *out: new digest,
    size and media type. */
 static int
-describe_rewritten (struct ct_descriptor *out, const char *enc, size_t enc_len, const char *media_type,
-                    ct_error_t *err)
+describe_rewritten (struct ct_descriptor *out, const char *enc, size_t enc_len, const char *media_type, ct_error_t *err)
 {
 	char *digest = ct_digest_buffer (CT_DIGEST_SHA256, enc, enc_len, err);
 
