@@ -10,6 +10,8 @@ cimage_SOURCES = %reldir%/main.c %reldir%/cmds.h \
 	%reldir%/cmd-copy.c \
 	%reldir%/ref.c %reldir%/ref.h \
 	%reldir%/archive.c %reldir%/archive.h \
-	%reldir%/cmd-archive.c %reldir%/cmd-archive.h
+	%reldir%/cmd-archive.c %reldir%/cmd-archive.h \
+	%reldir%/bundle.c %reldir%/bundle.h \
+	%reldir%/bundle-config.c %reldir%/bundle-config.h
 cimage_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(ARCHIVE_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS)
 cimage_LDADD = $(SHARED_LIBS) $(CURL_LIBS) $(ARCHIVE_LIBS)

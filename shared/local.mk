@@ -1,6 +1,6 @@
 ## libshared.a: code two or more tools need (STYLE.md 3.1).
 noinst_LIBRARIES += libshared.a
-libshared_a_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS)
+libshared_a_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS) $(ARCHIVE_CFLAGS)
 libshared_a_SOURCES = \
 	%reldir%/common.h %reldir%/cleanup.h %reldir%/banned.h \
 	%reldir%/error.c %reldir%/error.h \
@@ -17,7 +17,10 @@ libshared_a_SOURCES = \
 	%reldir%/ocispec/state.c %reldir%/ocispec/state.h \
 	%reldir%/ocispec/image.c %reldir%/ocispec/image.h \
 	%reldir%/store.c %reldir%/store.h \
-	%reldir%/ocispec/docker-archive.c %reldir%/ocispec/docker-archive.h
+	%reldir%/ocispec/docker-archive.c %reldir%/ocispec/docker-archive.h \
+	%reldir%/idmap.c %reldir%/idmap.h \
+	%reldir%/layer.c %reldir%/layer.h \
+	%reldir%/rootfs-record.c %reldir%/rootfs-record.h
 
 ## What every program links besides its own archive.
 SHARED_LIBS = libshared.a $(YAJL_LIBS) $(CRYPTO_LIBS)

@@ -4,7 +4,7 @@ SPEC_MANS5 = cimage-store.5
 man1_MANS += $(SPEC_MANS1)
 man5_MANS += $(SPEC_MANS5)
 CLEANFILES += $(SPEC_MANS1) $(SPEC_MANS5)
-EXTRA_DIST += %reldir%/cruntime.1.md %reldir%/cimage.1.md %reldir%/cbuild.1.md %reldir%/store-format.md
+EXTRA_DIST += %reldir%/cruntime.1.md %reldir%/cimage.1.md %reldir%/cbuild.1.md %reldir%/store-format.md %reldir%/bundle-format.md
 
 cruntime.1: %reldir%/cruntime.1.md
 	$(AM_V_GEN)$(GO_MD2MAN) -in $< -out $@
@@ -12,5 +12,5 @@ cimage.1: %reldir%/cimage.1.md
 	$(AM_V_GEN)$(GO_MD2MAN) -in $< -out $@
 cbuild.1: %reldir%/cbuild.1.md
 	$(AM_V_GEN)$(GO_MD2MAN) -in $< -out $@
-cimage-store.5: %reldir%/store-format.md
+cimage-store.5: %reldir%/store-format.md %reldir%/bundle-format.md
 	$(AM_V_GEN)$(GO_MD2MAN) -in $< -out $@
