@@ -12,5 +12,5 @@ cimage.1: %reldir%/cimage.1.md
 	$(AM_V_GEN)$(GO_MD2MAN) -in $< -out $@
 cbuild.1: %reldir%/cbuild.1.md
 	$(AM_V_GEN)$(GO_MD2MAN) -in $< -out $@
-cimage-store.5: %reldir%/store-format.md %reldir%/bundle-format.md
+cimage-store.5: %reldir%/store-format.md
 	$(AM_V_GEN)$(GO_MD2MAN) -in $< -out $@
