@@ -3,6 +3,7 @@
 #include <inttypes.h>
 
 #include "cmd-store.h"
+#include "stored.h"
 #include "copy.h"
 #include "ref.h"
 #include "json.h"
@@ -76,84 +77,6 @@ short_digest (const char *digest)
 	return buf;
 }
 
-static int
-read_manifest (struct ct_layout *l, const char *digest, struct ct_manifest **m, ct_error_t *err)
-{
-	cleanup_free char *buf = NULL;
-	cleanup_free char *src = NULL;
-	size_t len;
-
-	if (ct_layout_read_blob (l, digest, CT_IMAGE_MAX_DOC, &buf, &len, err) < 0)
-		return -1;
-	xasprintf (&src, "manifest %s", digest);
-	return ct_manifest_decode (buf, len, src, m, err);
-}
-
-static int
-read_index_blob (struct ct_layout *l, const char *digest, struct ct_index **ix, ct_error_t *err)
-{
-	cleanup_free char *buf = NULL;
-	cleanup_free char *src = NULL;
-	size_t len;
-
-	if (ct_layout_read_blob (l, digest, CT_IMAGE_MAX_DOC, &buf, &len, err) < 0)
-		return -1;
-	xasprintf (&src, "index %s", digest);
-	return ct_index_decode (buf, len, src, ix, err);
-}
-
-static int
-read_config (struct ct_layout *l, const struct ct_manifest *m, char **raw, size_t *raw_len, struct ct_image_config **c,
-             ct_error_t *err)
-{
-	cleanup_free char *buf = NULL;
-	cleanup_free char *src = NULL;
-	size_t len;
-
-	if (ct_layout_read_blob (l, m->config.digest, CT_IMAGE_MAX_DOC, &buf, &len, err) < 0)
-		return -1;
-	if (c != NULL) {
-		xasprintf (&src, "config %s", m->config.digest);
-		if (ct_image_config_decode (buf, len, src, c, err) < 0)
-			return -1;
-	}
-	if (raw != NULL) {
-		*raw = steal_pointer (&buf);
-		*raw_len = len;
-	}
-	return 0;
-}
-
-/* For a descriptor that names an index, the manifest for this host that is
-   in the store (history and inspect --config need one image). */
-static int
-pick_manifest (struct ct_layout *l, const struct ct_descriptor *d, struct ct_descriptor *out, ct_error_t *err)
-{
-	cleanup_index struct ct_index *ix = NULL;
-	struct ct_platform host;
-	cleanup_free char *hs = NULL;
-
-	if (ct_image_doc_kind (d->media_type) == CT_DOC_MANIFEST) {
-		ct_descriptor_copy (out, d);
-		return 0;
-	}
-	if (read_index_blob (l, d->digest, &ix, err) < 0)
-		return -1;
-	ct_platform_host (&host);
-	hs = ct_platform_format (&host);
-	for (size_t i = 0; i < ix->n_manifests; i++) {
-		const struct ct_descriptor *e = &ix->manifests[i];
-		if (ct_image_doc_kind (e->media_type) == CT_DOC_MANIFEST && ct_platform_match (e->platform, &host) &&
-		    ct_layout_has_blob (l, e->digest, e->size)) {
-			ct_descriptor_copy (out, e);
-			ct_platform_clear (&host);
-			return 0;
-		}
-	}
-	ct_platform_clear (&host);
-	return ct_make_error (err, 0, "image index %s has no manifest for %s in the store", d->digest, hs);
-}
-
 /* ------------------------------------------------------------ images */
 
 struct image_row {
@@ -168,7 +91,7 @@ manifest_size (struct ct_layout *l, const struct ct_descriptor *d, uint64_t *siz
 {
 	cleanup_manifest struct ct_manifest *m = NULL;
 
-	if (read_manifest (l, d->digest, &m, err) < 0)
+	if (cimage_read_manifest (l, d->digest, &m, err) < 0)
 		return -1;
 	*size = (uint64_t) m->config.size;
 	for (size_t i = 0; i < m->n_layers; i++)
@@ -180,7 +103,7 @@ manifest_size (struct ct_layout *l, const struct ct_descriptor *d, uint64_t *siz
 	} else if (ct_layout_has_blob (l, m->config.digest, -1)) {
 		cleanup_image_config struct ct_image_config *c = NULL;
 		struct ct_platform p = { 0 };
-		if (read_config (l, m, NULL, NULL, &c, err) < 0) {
+		if (cimage_read_config (l, m, NULL, NULL, &c, err) < 0) {
 			/* artifacts have configs that are not image configs */
 			ct_error_release (err);
 			return 0;
@@ -203,7 +126,7 @@ row_fill (struct ct_layout *l, struct image_row *r, ct_error_t *err)
 	{
 		/* an index: what its manifests in the store weigh */
 		cleanup_index struct ct_index *ix = NULL;
-		if (read_index_blob (l, d->digest, &ix, err) < 0)
+		if (cimage_read_index (l, d->digest, &ix, err) < 0)
 			return -1;
 		r->size = 0;
 		for (size_t i = 0; i < ix->n_manifests; i++) {
@@ -377,7 +300,7 @@ fetch_store (struct ct_globals *g, const char *ref, struct cimage_inspect_src *o
 		cleanup_free char *src = NULL;
 		xasprintf (&src, "manifest %s", d.digest);
 		if (ct_manifest_decode (out->raw, out->raw_len, src, &m, err) < 0 ||
-		    read_config (l, m, &out->config, &out->config_len, NULL, err) < 0)
+		    cimage_read_config (l, m, &out->config, &out->config_len, NULL, err) < 0)
 			goto done;
 	}
 	r = 0;
@@ -830,8 +753,8 @@ cmd_history (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 		return ct_make_error (err, 0, "history `%s`: image is not in the store", name);
 	if (ct_layout_resolve (l, name, &d, NULL, err) < 0)
 		return ref_error ("history", name, err);
-	if (pick_manifest (l, &d, &md, err) < 0 || read_manifest (l, md.digest, &m, err) < 0 ||
-	    read_config (l, m, NULL, NULL, &cfg, err) < 0) {
+	if (cimage_pick_manifest (l, &d, &md, err) < 0 || cimage_read_manifest (l, md.digest, &m, err) < 0 ||
+	    cimage_read_config (l, m, NULL, NULL, &cfg, err) < 0) {
 		ref_error ("history", name, err);
 		goto out;
 	}

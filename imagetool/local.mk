@@ -11,6 +11,7 @@ cimage_SOURCES = %reldir%/main.c %reldir%/cmds.h \
 	%reldir%/ref.c %reldir%/ref.h \
 	%reldir%/archive.c %reldir%/archive.h \
 	%reldir%/cmd-archive.c %reldir%/cmd-archive.h \
+	%reldir%/stored.c %reldir%/stored.h \
 	%reldir%/bundle.c %reldir%/bundle.h \
 	%reldir%/bundle-config.c %reldir%/bundle-config.h
 cimage_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(ARCHIVE_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS)
