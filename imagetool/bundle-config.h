@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "error.h"
-#include "idmap.h"
+#include "id-map.h"
 #include "ocispec/image.h"
 #include "ocispec/runtime.h"
 

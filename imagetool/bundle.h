@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "idmap.h"
+#include "id-map.h"
 
 #define CT_BUNDLE_META   "cimage.json"
 #define CT_BUNDLE_RECORD "cimage.record"

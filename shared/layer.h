@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "idmap.h"
+#include "id-map.h"
 
 struct ct_layer_apply_opts {
 	const struct ct_id_map *uid_map; /* container -> host; n == 0: identity */

@@ -18,7 +18,7 @@ libshared_a_SOURCES = \
 	%reldir%/ocispec/image.c %reldir%/ocispec/image.h \
 	%reldir%/store.c %reldir%/store.h \
 	%reldir%/ocispec/docker-archive.c %reldir%/ocispec/docker-archive.h \
-	%reldir%/idmap.c %reldir%/idmap.h \
+	%reldir%/id-map.c %reldir%/id-map.h \
 	%reldir%/layer.c %reldir%/layer.h \
 	%reldir%/rootfs-record.c %reldir%/rootfs-record.h
 

@@ -1,6 +1,6 @@
 /* User-namespace id mappings as cimage takes them (--uid-map C:H:N). */
-#ifndef CT_IDMAP_H
-#define CT_IDMAP_H
+#ifndef CT_ID_MAP_H
+#define CT_ID_MAP_H
 
 #include <stdbool.h>
 #include <stddef.h>

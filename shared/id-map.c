@@ -2,7 +2,7 @@
 
 #include <inttypes.h>
 
-#include "idmap.h"
+#include "id-map.h"
 
 static bool
 parse_u32 (const char **p, char stop, uint32_t *out)
