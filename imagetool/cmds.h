@@ -8,6 +8,8 @@ int cmd_pull (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_push (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_copy (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_login (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_unpack (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_umount (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_logout (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 
 #endif
