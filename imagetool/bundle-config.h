@@ -1,9 +1,25 @@
 /* config.json of a bundle made from an image configuration, as image-spec
-   conversion.md says: process.args = Entrypoint + Cmd, env, cwd, user
-   resolved against the rootfs's /etc/passwd and /etc/group (read inside the
-   root), Labels and the org.opencontainers.image.* keys as annotations;
-   everything else is `runc spec`'s default (ct_rt_spec_default), with the
-   id mappings of a --rootless / --uid-map unpack. */
+   conversion.md says, on `runc spec`'s default (ct_rt_spec_default):
+   - process.args = Entrypoint + Cmd (null or [] adds nothing); nothing at
+     all is an error: "image config: neither Entrypoint nor Cmd: nothing to
+     run" (umoci keeps runc's `sh` then; a bundle that runs something the
+     image never asked for is worse than an error);
+   - process.env = Env verbatim, plus runc's PATH when Env has no PATH and
+     HOME (the user's /etc/passwd home, else "/") when it has no HOME;
+   - process.cwd = WorkingDir, or "/"; process.terminal false;
+   - process.user from User ("", name, uid, and either with ":group" or
+     ":gid"): numbers verbatim, names looked up in the rootfs's /etc/passwd
+     and /etc/group, opened inside the root (their symlinks resolve there);
+     a uid's passwd entry gives its group and home; additionalGids = the
+     groups listing the user, only for a user given by name without a
+     group (conversion.md);
+   - annotations: Labels, then org.opencontainers.image.{os, architecture,
+     variant, os.version, os.features, author, created, stopSignal,
+     exposedPorts, volumes} for the fields present (lists comma-joined;
+     ports and volumes sorted), a label of the same key winning;
+   - root.path "rootfs", writable;
+   - id maps: linux.uidMappings/gidMappings (one map given serves both) and
+     a user namespace; rootless: the `runc spec --rootless` shape. */
 #ifndef CT_IMAGETOOL_BUNDLE_CONFIG_H
 #define CT_IMAGETOOL_BUNDLE_CONFIG_H
 
