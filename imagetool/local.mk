@@ -11,6 +11,7 @@ cimage_SOURCES = %reldir%/main.c %reldir%/cmds.h \
 	%reldir%/ref.c %reldir%/ref.h \
 	%reldir%/archive.c %reldir%/archive.h \
 	%reldir%/cmd-archive.c %reldir%/cmd-archive.h \
+	%reldir%/cmd-config.c \
 	%reldir%/stored.c %reldir%/stored.h \
 	%reldir%/bundle.c %reldir%/bundle.h \
 	%reldir%/cmd-unpack.c %reldir%/layer-cache.c %reldir%/layer-cache.h \

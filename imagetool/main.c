@@ -31,7 +31,7 @@ static const struct ct_command commands[] = {
 	{ "umount", cmd_umount, "unmount the overlay rootfs of a bundle", "cimage umount BUNDLE" },
 	{ "commit", NULL, "store a bundle's rootfs changes as a new image",
 	  "cimage commit [-m MSG] [--author A] BUNDLE NAME" },
-	{ "config", NULL, "change an image's configuration",
+	{ "config", cmd_config, "change an image's configuration",
 	  "cimage config [--env K=V] [--cmd JSON] [--entrypoint JSON] [--workdir D] [--user U]\n"
 	  "                     [--label K=V] [--expose P] [--volume D] [--stop-signal S] NAME [NEWNAME]" },
 	{ "export", cmd_export, "write a stored image as an OCI or docker archive",

@@ -297,6 +297,51 @@ ct_jsonw_kv_bool (struct ct_jsonw *w, const char *key, bool v)
 	ct_jsonw_bool (w, v);
 }
 
+void
+ct_jsonw_value (struct ct_jsonw *w, yajl_val v)
+{
+	if (v == NULL) {
+		ct_jsonw_null (w);
+		return;
+	}
+	switch (v->type) {
+	case yajl_t_string:
+		ct_jsonw_str (w, v->u.string);
+		break;
+	case yajl_t_number:
+		if (!value_ok (w))
+			return;
+		check (w, yajl_gen_number (w->g, v->u.number.r, strlen (v->u.number.r)));
+		value_written (w);
+		break;
+	case yajl_t_object:
+		ct_jsonw_map_open (w);
+		for (size_t i = 0; i < v->u.object.len; i++) {
+			ct_jsonw_key (w, v->u.object.keys[i]);
+			ct_jsonw_value (w, v->u.object.values[i]);
+		}
+		ct_jsonw_map_close (w);
+		break;
+	case yajl_t_array:
+		ct_jsonw_array_open (w);
+		for (size_t i = 0; i < v->u.array.len; i++)
+			ct_jsonw_value (w, v->u.array.values[i]);
+		ct_jsonw_array_close (w);
+		break;
+	case yajl_t_true:
+		ct_jsonw_bool (w, true);
+		break;
+	case yajl_t_false:
+		ct_jsonw_bool (w, false);
+		break;
+	case yajl_t_null:
+	case yajl_t_any:
+	default:
+		ct_jsonw_null (w);
+		break;
+	}
+}
+
 int
 ct_jsonw_finish (struct ct_jsonw *w, char **out, size_t *len, ct_error_t *err)
 {

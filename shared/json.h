@@ -55,6 +55,10 @@ int ct_jsonw_finish (struct ct_jsonw *w, char **out, size_t *len, ct_error_t *er
 int ct_json_parse (const char *data, size_t len, yajl_val *out, ct_error_t *err);
 
 void ct_json_freep (yajl_val *v);
+
+/* Write a parsed value as it is (numbers by their original text), for
+   documents edited in place: what is not edited keeps its members. */
+void ct_jsonw_value (struct ct_jsonw *w, yajl_val v);
 #define cleanup_yajl __attribute__ ((cleanup (ct_json_freep)))
 
 /* Paths for messages.  `path` is the parent's path ("" at the top level):

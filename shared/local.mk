@@ -16,6 +16,7 @@ libshared_a_SOURCES = \
 	%reldir%/ocispec/runtime.c %reldir%/ocispec/runtime.h \
 	%reldir%/ocispec/state.c %reldir%/ocispec/state.h \
 	%reldir%/ocispec/image.c %reldir%/ocispec/image.h \
+	%reldir%/ocispec/config-edit.c %reldir%/ocispec/config-edit.h \
 	%reldir%/store.c %reldir%/store.h \
 	%reldir%/ocispec/docker-archive.c %reldir%/ocispec/docker-archive.h \
 	%reldir%/id-map.c %reldir%/id-map.h \
