@@ -5,6 +5,7 @@
 #include "cmd-store.h"
 #include "stored.h"
 #include "copy.h"
+#include "layer-cache.h"
 #include "ref.h"
 #include "json.h"
 #include "log.h"
@@ -670,6 +671,7 @@ cmd_gc (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	};
 	cleanup_layout struct ct_layout *l = NULL;
 	struct ct_gc_stats st;
+	size_t layers = 0;
 	bool quiet = g->quiet;
 	int c;
 
@@ -693,13 +695,15 @@ cmd_gc (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 		return 0;
 	ct_layout_close (steal_pointer (&l));
 	if (ct_layout_open (g->store, CT_LAYOUT_GC, &l, err) < 0 ||
-	    ct_layout_gc_report (l, &st, gc_report, &quiet, err) < 0)
+	    ct_layout_gc_report (l, &st, gc_report, &quiet, err) < 0 || cimage_layer_cache_gc (l, &layers, err) < 0)
 		return ct_error_wrap (err, "gc");
 	if (!quiet) {
 		char hs[32];
 		human_size (st.bytes_removed, hs, sizeof hs);
 		fprintf (stderr, "gc: removed %zu blob%s (%s) and %zu temporary file%s\n", st.blobs_removed,
 		         st.blobs_removed == 1 ? "" : "s", hs, st.tmp_removed, st.tmp_removed == 1 ? "" : "s");
+		if (layers > 0)
+			fprintf (stderr, "gc: removed %zu cached layer%s\n", layers, layers == 1 ? "" : "s");
 	}
 	return 0;
 }
