@@ -7,6 +7,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <locale.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
@@ -26,6 +27,7 @@ struct ct_layer_writer {
 	struct ct_blob_writer *blob;
 	struct ct_digester *diff; /* of the uncompressed tar */
 	ct_error_t cb_err;        /* an error of our callbacks, which libarchive only sees as -1 */
+	locale_t utf8;            /* C.UTF-8 while libarchive converts names (0: none) */
 	bool finished;
 	char buf[1 << 16]; /* file data on its way to the tar */
 };
@@ -146,16 +148,20 @@ ct_layer_writer_new (struct ct_layout *l, const struct ct_layer_write_opts *o, s
 		goto fail;
 	w->tar = archive_write_new ();
 	/* pax_restricted: ustar headers, pax records only where needed
-	   (long or non-ASCII names, big ids, xattrs).  Names are written as
-	   their bytes: no charset conversion that depends on the locale. */
+	   (long or non-ASCII names, big ids, xattrs). */
 	if (archive_write_set_format_pax_restricted (w->tar) != ARCHIVE_OK ||
-	    archive_write_set_format_option (w->tar, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK ||
 	    archive_write_add_filter_none (w->tar) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block (w->tar, 1) != ARCHIVE_OK ||
 	    archive_write_open2 (w->tar, w, NULL, tar_write, NULL, NULL) != ARCHIVE_OK) {
 		archive_fail (w, w->tar, "start the layer", err);
 		goto fail;
 	}
+	/* pax names are UTF-8, converted from the locale's charset: in the C
+	   locale every non-ASCII name would fail the conversion and be written
+	   as raw bytes with hdrcharset=BINARY, in a UTF-8 locale not.  The same
+	   files must give the same layer whatever the caller's locale: convert
+	   as C.UTF-8 always (names that are not UTF-8 still go as raw bytes). */
+	w->utf8 = newlocale (LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
 	w->links = archive_entry_linkresolver_new ();
 	archive_entry_linkresolver_set_strategy (w->links, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED);
 	*out = w;
@@ -179,6 +185,8 @@ ct_layer_writer_free (struct ct_layer_writer *w)
 	ct_blob_writer_free (w->blob);
 	ct_digest_free (w->diff);
 	ct_error_release (&w->cb_err);
+	if (w->utf8 != (locale_t) 0)
+		freelocale (w->utf8);
 	free (w);
 }
 
@@ -260,12 +268,16 @@ add_xattrs (struct archive_entry *e, int fd, const char *fdpath, const char *pat
 static int
 write_header (struct ct_layer_writer *w, struct archive_entry *e, const char *path, ct_error_t *err)
 {
+	locale_t old = w->utf8 != (locale_t) 0 ? uselocale (w->utf8) : (locale_t) 0;
 	int r = archive_write_header (w->tar, e);
 
+	if (old != (locale_t) 0)
+		uselocale (old);
 	if (r == ARCHIVE_OK)
 		return 0;
+	/* a name that is not UTF-8: written as its bytes (hdrcharset=BINARY) */
 	if (r == ARCHIVE_WARN && w->cb_err == NULL) {
-		ct_log_warning ("layer: `%s`: %s", path, archive_error_string (w->tar));
+		ct_log_debug ("layer: `%s`: %s", path, archive_error_string (w->tar));
 		return 0;
 	}
 	return archive_fail (w, w->tar, path, err);

@@ -465,8 +465,7 @@ reader_next (struct reader *r, ct_error_t *err)
 		return ct_make_error (err, 0, "`%s` line %zu: not a record line", r->name, r->lineno);
 	/* The merge with the walk depends on the order: check it. */
 	if (r->prev != NULL ? ct_rootfs_path_cmp (r->prev, r->cur.path) >= 0 : r->cur.path[0] != '\0')
-		return ct_make_error (err, 0, "`%s` line %zu: `%s` is out of order", r->name, r->lineno,
-		                      r->cur.path);
+		return ct_make_error (err, 0, "`%s` line %zu: `%s` is out of order", r->name, r->lineno, r->cur.path);
 	r->have = true;
 	return 0;
 }
@@ -598,8 +597,8 @@ ct_rootfs_record_diff (int rootfd, int recfd, const char *recname, int newfd, st
 	}
 	errno = 0;
 	if (getline (&d.rd.line, &d.rd.line_cap, d.rd.f) < 0 || strcmp (d.rd.line, RECORD_HEADER "\n") != 0) {
-		ct_make_error (err, ferror (d.rd.f) ? errno : 0, "`%s`: not a cimage record (no `%s` line)",
-		               recname, RECORD_HEADER);
+		ct_make_error (err, ferror (d.rd.f) ? errno : 0, "`%s`: not a cimage record (no `%s` line)", recname,
+		               RECORD_HEADER);
 		goto done;
 	}
 	d.rd.lineno = 1;
