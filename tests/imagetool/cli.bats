@@ -12,7 +12,7 @@ bats_require_minimum_version 1.5.0
 # Every command of the design (DESIGN.md "cimage — contract").
 COMMANDS=(pull push copy images inspect tag rm gc history unpack umount commit config export import login logout)
 # The ones not implemented yet.
-PLANNED=(commit config)
+PLANNED=(config)
 
 # Run with stdout and stderr apart ($output / $stderr); show both on failure.
 run_split() {

@@ -8,3 +8,4 @@ BATS_TESTS += %reldir%/pull.bats
 BATS_TESTS += %reldir%/login.bats
 BATS_TESTS += %reldir%/pull-bad.bats
 BATS_TESTS += %reldir%/overlay.bats
+BATS_TESTS += %reldir%/commit.bats
