@@ -59,6 +59,8 @@ struct apply {
 	bool raw_failed;
 	uint32_t root_uid, root_gid; /* host ids of container 0:0, for created parents */
 	bool root_ids_mapped;
+	uid_t uid; /* host ids of the entry being placed */
+	gid_t gid;
 	struct pathtab paths;
 };
 
@@ -177,13 +179,13 @@ entry_error (struct apply *ap, ct_error_t *err, const char *path, int status, co
 	va_end (ap_list);
 	if (r < 0)
 		abort ();
-	return ct_make_error (err, status, "layer %s: `%s`: %s", ap->name, path, msg);
+	return ct_make_error (err, status, "layer %s: `%s`: %s", ap->name, *path ? path : "/", msg);
 }
 
 static int
 entry_wrap (struct apply *ap, ct_error_t *err, const char *path)
 {
-	return ct_error_wrap (err, "layer %s: `%s`", ap->name, path);
+	return ct_error_wrap (err, "layer %s: `%s`", ap->name, *path ? path : "/");
 }
 
 /* ---- names ---- */
@@ -266,25 +268,21 @@ host_ids (struct apply *ap, struct archive_entry *e, const char *path, uid_t *ui
 	return 0;
 }
 
-/* chown of fd (>= 0) or of dirfd/base without following it.  Rootless, a
-   refused chown leaves the file ours: the usual result without a full id
-   map (umoci's rootless unpack does the same). */
+/* chown of fd (>= 0) or of dirfd/base without following it, to the entry's
+   ids (ap->uid, ap->gid).  Rootless, a refused chown leaves the file ours:
+   the usual result without a full id map (umoci's rootless unpack does the
+   same). */
 static int
-set_owner (struct apply *ap, struct archive_entry *e, const char *path, int fd, int dirfd, const char *base,
-           ct_error_t *err)
+set_owner (struct apply *ap, const char *path, int fd, int dirfd, const char *base, ct_error_t *err)
 {
-	uid_t uid = 0;
-	gid_t gid = 0;
 	int r;
 
-	if (host_ids (ap, e, path, &uid, &gid, err) < 0)
-		return -1;
 	if (fd >= 0)
-		r = fchown (fd, uid, gid);
+		r = fchown (fd, ap->uid, ap->gid);
 	else
-		r = fchownat (dirfd, base, uid, gid, AT_SYMLINK_NOFOLLOW);
+		r = fchownat (dirfd, base, ap->uid, ap->gid, AT_SYMLINK_NOFOLLOW);
 	if (r < 0 && !(ap->o->rootless && (errno == EPERM || errno == EINVAL)))
-		return entry_error (ap, err, path, errno, "chown to %u:%u", (unsigned) uid, (unsigned) gid);
+		return entry_error (ap, err, path, errno, "chown to %u:%u", (unsigned) ap->uid, (unsigned) ap->gid);
 	return 0;
 }
 
@@ -491,7 +489,7 @@ write_file (struct apply *ap, struct archive_entry *e, const char *path, int dir
 		return entry_error (ap, err, path, errno, "truncate");
 	/* chown clears setuid/setgid and file capabilities: owner first, then
 	   xattrs (security.capability), then the mode */
-	if (set_owner (ap, e, path, fd, -1, NULL, err) < 0 || set_xattrs (ap, e, path, fd, -1, NULL, err) < 0)
+	if (set_owner (ap, path, fd, -1, NULL, err) < 0 || set_xattrs (ap, e, path, fd, -1, NULL, err) < 0)
 		return -1;
 	if (fchmod (fd, archive_entry_perm (e) & 07777) < 0)
 		return entry_error (ap, err, path, errno, "chmod");
@@ -521,7 +519,7 @@ make_dir (struct apply *ap, struct archive_entry *e, const char *path, int dirfd
 		fd = openat (dirfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return entry_error (ap, err, path, errno, "open directory");
-	if (set_owner (ap, e, path, fd, -1, NULL, err) < 0 || set_xattrs (ap, e, path, fd, -1, NULL, err) < 0)
+	if (set_owner (ap, path, fd, -1, NULL, err) < 0 || set_xattrs (ap, e, path, fd, -1, NULL, err) < 0)
 		return -1;
 	pi = pathtab_get (&ap->paths, path, true);
 	entry_times (e, ts);
@@ -543,7 +541,7 @@ make_symlink (struct apply *ap, struct archive_entry *e, const char *path, int d
 	   when something is placed through it */
 	if (symlinkat (target, dirfd, base) < 0)
 		return entry_error (ap, err, path, errno, "create symlink");
-	if (set_owner (ap, e, path, -1, dirfd, base, err) < 0 || set_xattrs (ap, e, path, -1, dirfd, base, err) < 0)
+	if (set_owner (ap, path, -1, dirfd, base, err) < 0 || set_xattrs (ap, e, path, -1, dirfd, base, err) < 0)
 		return -1;
 	entry_times (e, ts);
 	if (utimensat (dirfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)
@@ -570,7 +568,7 @@ make_node (struct apply *ap, struct archive_entry *e, const char *path, int dirf
 		}
 		return entry_error (ap, err, path, errno, "create %s", type == AE_IFIFO ? "fifo" : "device");
 	}
-	if (set_owner (ap, e, path, -1, dirfd, base, err) < 0 || set_xattrs (ap, e, path, -1, dirfd, base, err) < 0)
+	if (set_owner (ap, path, -1, dirfd, base, err) < 0 || set_xattrs (ap, e, path, -1, dirfd, base, err) < 0)
 		return -1;
 	if (fchmodat (dirfd, base, archive_entry_perm (e) & 07777, AT_SYMLINK_NOFOLLOW) < 0)
 		return entry_error (ap, err, path, errno, "chmod");
@@ -760,12 +758,17 @@ apply_entry (struct apply *ap, struct archive_entry *e, ct_error_t *err)
 		/* "./": the root's own metadata; nothing may replace the root */
 		if (hardlink != NULL || type != AE_IFDIR)
 			return entry_error (ap, err, name, EINVAL, "cannot replace the root directory");
+		if (host_ids (ap, e, "./", &ap->uid, &ap->gid, err) < 0)
+			return -1;
 		return make_dir (ap, e, "", ap->rootfd, "", true, err);
 	}
 	split = xstrdup (path);
 	split_path (split, &dir, &base);
 	if (has_prefix (base, WH_PREFIX))
 		return apply_whiteout (ap, path, dir, base, err);
+	/* an unmapped id fails the entry before anything is written */
+	if (hardlink == NULL && host_ids (ap, e, path, &ap->uid, &ap->gid, err) < 0)
+		return -1;
 
 	dirfd = open_parent (ap, dir, path, err);
 	if (dirfd < 0)
@@ -820,6 +823,12 @@ apply_entry (struct apply *ap, struct archive_entry *e, ct_error_t *err)
 
 /* ---- the final pass ---- */
 
+static bool
+rootless_eperm (struct apply *ap)
+{
+	return ap->o->rootless && errno == EPERM;
+}
+
 static int
 by_depth_desc (const void *a, const void *b)
 {
@@ -863,14 +872,16 @@ finish_dirs (struct apply *ap, ct_error_t *err)
 			ct_error_release (&e);
 			if (status == ENOENT || status == ENOTDIR || status == ELOOP)
 				continue;
-			return entry_error (ap, err, *pi->path ? pi->path : "/", status, "open directory");
+			return entry_error (ap, err, pi->path, status, "open directory");
 		}
-		if ((pi->flags & PI_MODE) && fchmod (fd, pi->mode) < 0)
-			return entry_error (ap, err, *pi->path ? pi->path : "/", errno, "chmod");
+		if ((pi->flags & PI_MODE) && fchmod (fd, pi->mode) < 0 && !rootless_eperm (ap))
+			return entry_error (ap, err, pi->path, errno, "chmod");
 		if (pi->flags & PI_TIMES) {
 			struct timespec ts[2] = { pi->mtime, pi->mtime };
-			if (futimens (fd, ts) < 0)
-				return entry_error (ap, err, *pi->path ? pi->path : "/", errno, "set times");
+			/* rootless: a lower directory we do not own keeps the
+			   mtime our changes gave it */
+			if (futimens (fd, ts) < 0 && !rootless_eperm (ap))
+				return entry_error (ap, err, pi->path, errno, "set times");
 		}
 	}
 	return 0;
@@ -995,8 +1006,13 @@ ct_layer_apply (int rootfd, int layerfd, const char *name, const char *diff_id, 
 	archive_read_support_format_tar (ap.tar);
 	archive_read_support_format_gnutar (ap.tar);
 	if (archive_read_open_fd (ap.raw, layerfd, IO_BUF) != ARCHIVE_OK) {
-		r = ct_make_error (err, archive_errno (ap.raw), "layer %s: read: %s", name,
-		                   archive_error_string (ap.raw));
+		/* the raw format takes anything but nothing: an empty blob
+		   (EILSEQ: libarchive's ARCHIVE_ERRNO_FILE_FORMAT on Linux) */
+		if (archive_errno (ap.raw) == EILSEQ)
+			r = ct_make_error (err, 0, "layer %s: not a tar archive (nor gzip/zstd)", name);
+		else
+			r = ct_make_error (err, archive_errno (ap.raw), "layer %s: read: %s", name,
+			                   archive_error_string (ap.raw));
 		goto out;
 	}
 	r = archive_read_next_header (ap.raw, &rawentry);

@@ -91,3 +91,8 @@ UNIT_TESTS += %reldir%/test-registry-auth
 %canon_reldir%_test_registry_auth_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/imagetool
 %canon_reldir%_test_registry_auth_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS)
 %canon_reldir%_test_registry_auth_LDADD = $(SHARED_LIBS) $(CURL_LIBS)
+
+UNIT_TESTS += %reldir%/test-layer
+%canon_reldir%_test_layer_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_layer_CFLAGS = $(AM_CFLAGS) $(ARCHIVE_CFLAGS)
+%canon_reldir%_test_layer_LDADD = $(SHARED_LIBS) $(ARCHIVE_LIBS)
