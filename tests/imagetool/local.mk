@@ -4,5 +4,6 @@ BATS_TESTS += %reldir%/fixtures.bats
 BATS_TESTS += %reldir%/store.bats
 BATS_TESTS += %reldir%/archive.bats
 BATS_TESTS += %reldir%/registry.bats
+BATS_TESTS += %reldir%/pull.bats
 BATS_TESTS += %reldir%/login.bats
 BATS_TESTS += %reldir%/pull-bad.bats
