@@ -316,7 +316,9 @@ set_xattrs (struct apply *ap, struct archive_entry *e, const char *path, int fd,
 	while (archive_entry_xattr_next (e, &xname, &value, &size) == ARCHIVE_OK) {
 		int r;
 
-		if (xattr_ignored (xname))
+		/* an empty value: in PAX an empty record deletes the keyword, so
+		   Go readers (umoci, containerd) never see the xattr; same here */
+		if (xattr_ignored (xname) || size == 0)
 			continue;
 		if (fd >= 0)
 			r = fsetxattr (fd, xname, value, size, 0);
