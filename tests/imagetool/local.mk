@@ -7,3 +7,4 @@ BATS_TESTS += %reldir%/registry.bats
 BATS_TESTS += %reldir%/pull.bats
 BATS_TESTS += %reldir%/login.bats
 BATS_TESTS += %reldir%/pull-bad.bats
+BATS_TESTS += %reldir%/unpack.bats
