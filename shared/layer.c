@@ -254,15 +254,15 @@ host_ids (struct apply *ap, struct archive_entry *e, const char *path, uid_t *ui
 
 	/* (uid_t) -1 means "leave unchanged" to chown: not an id */
 	if (cu < 0 || cu >= UINT32_MAX)
-		return entry_error (ap, err, path, ERANGE, "uid %" PRId64 " out of range", cu);
+		return entry_error (ap, err, path, 0, "uid %" PRId64 " out of range", cu);
 	if (cg < 0 || cg >= UINT32_MAX)
-		return entry_error (ap, err, path, ERANGE, "gid %" PRId64 " out of range", cg);
+		return entry_error (ap, err, path, 0, "gid %" PRId64 " out of range", cg);
 	if (!ct_id_map_to_host (ap->o->uid_map, ap->o->n_uid_map, (uint32_t) cu, &hu))
-		return entry_error (ap, err, path, EINVAL, "uid %" PRId64 " is not mapped", cu);
+		return entry_error (ap, err, path, 0, "uid %" PRId64 " is not mapped", cu);
 	if (!ct_id_map_to_host (ap->o->gid_map, ap->o->n_gid_map, (uint32_t) cg, &hg))
-		return entry_error (ap, err, path, EINVAL, "gid %" PRId64 " is not mapped", cg);
+		return entry_error (ap, err, path, 0, "gid %" PRId64 " is not mapped", cg);
 	if (hu == UINT32_MAX || hg == UINT32_MAX)
-		return entry_error (ap, err, path, ERANGE, "uid or gid maps to 4294967295");
+		return entry_error (ap, err, path, 0, "uid or gid maps to 4294967295");
 	*uid = hu;
 	*gid = hg;
 	return 0;
@@ -538,7 +538,7 @@ make_symlink (struct apply *ap, struct archive_entry *e, const char *path, int d
 	struct timespec ts[2];
 
 	if (target == NULL || *target == '\0')
-		return entry_error (ap, err, path, EINVAL, "symlink without a target");
+		return entry_error (ap, err, path, 0, "symlink without a target");
 	/* the target is stored verbatim: it is resolved (inside the root) only
 	   when something is placed through it */
 	if (symlinkat (target, dirfd, base) < 0)
@@ -593,7 +593,7 @@ make_hardlink (struct apply *ap, const char *target_name, const char *path, int 
 	ct_error_t e = NULL;
 
 	if (*target == '\0')
-		return entry_error (ap, err, path, EISDIR, "hardlink to the root directory");
+		return entry_error (ap, err, path, 0, "hardlink to the root directory");
 	split_path (target, &tdir, &tbase);
 	tdirfd = ct_fs_openat_beneath (ap->rootfd, tdir, O_PATH | O_DIRECTORY, 0, &e);
 	if (tdirfd < 0) {
@@ -604,7 +604,7 @@ make_hardlink (struct apply *ap, const char *target_name, const char *path, int 
 	if (fstatat (tdirfd, tbase, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return entry_error (ap, err, path, errno, "hardlink target `%s`", target_name);
 	if (S_ISDIR (st.st_mode))
-		return entry_error (ap, err, path, EPERM, "hardlink to directory `%s`", target_name);
+		return entry_error (ap, err, path, 0, "hardlink to directory `%s`", target_name);
 	/* no AT_SYMLINK_FOLLOW: a link to a symlink links the symlink itself */
 	if (linkat (tdirfd, tbase, dirfd, base, 0) < 0)
 		return entry_error (ap, err, path, errno, "hardlink to `%s`", target_name);
@@ -690,7 +690,7 @@ apply_whiteout (struct apply *ap, const char *path, const char *dir, const char 
 		return 0; /* other .wh..wh. names are reserved (aufs metadata): nothing to do */
 	if (strcmp (base, WH_OPAQUE) != 0 &&
 	    (*victim == '\0' || strcmp (victim, ".") == 0 || strcmp (victim, "..") == 0))
-		return entry_error (ap, err, path, EINVAL, "whiteout of an invalid name");
+		return entry_error (ap, err, path, 0, "whiteout of an invalid name");
 
 	if (ap->o->overlay) {
 		/* layer cache: an empty directory per layer, where overlayfs reads
@@ -754,12 +754,12 @@ apply_entry (struct apply *ap, struct archive_entry *e, ct_error_t *err)
 	int r;
 
 	if (name == NULL)
-		return ct_make_error (err, EINVAL, "layer %s: entry without a name", ap->name);
+		return ct_make_error (err, 0, "layer %s: entry without a name", ap->name);
 	path = clean_path (name);
 	if (*path == '\0') {
 		/* "./": the root's own metadata; nothing may replace the root */
 		if (hardlink != NULL || type != AE_IFDIR)
-			return entry_error (ap, err, name, EINVAL, "cannot replace the root directory");
+			return entry_error (ap, err, name, 0, "cannot replace the root directory");
 		if (host_ids (ap, e, "./", &ap->uid, &ap->gid, err) < 0)
 			return -1;
 		return make_dir (ap, e, "", ap->rootfd, "", true, err);
@@ -814,7 +814,7 @@ apply_entry (struct apply *ap, struct archive_entry *e, ct_error_t *err)
 				return 0;
 			break;
 		default:
-			return entry_error (ap, err, path, EINVAL, "unsupported entry type 0%o", (unsigned) type);
+			return entry_error (ap, err, path, 0, "unsupported entry type 0%o", (unsigned) type);
 		}
 	}
 	if (r < 0)

@@ -207,7 +207,7 @@ unpack() {
 		[symlink-loop]='`l1/x`: open `l1` beneath root: Too many levels of symbolic links'
 		[whiteout-dotdot]='`d/.wh..`: whiteout of an invalid name'
 		[root-symlink]='`.`: cannot replace the root directory'
-		[not-tar]=': not a tar archive (nor gzip/zstd)'
+		[not-tar]='not a tar archive (nor gzip/zstd)'
 	)
 	local k layer
 	for k in "${HOSTILE_BAD[@]}"; do
@@ -218,7 +218,7 @@ unpack() {
 		[ "$status" -eq 1 ]
 		[ -z "$output" ]
 		[ "${#stderr_lines[@]}" -eq 1 ]
-		[[ "${stderr_lines[0]}" == *"layer $layer${want[$k]}"* ]]
+		[[ "${stderr_lines[0]}" == *"layer $layer: ${want[$k]}\"" ]]
 		# nothing is left of the bundle
 		[ ! -e "$B" ]
 	done
