@@ -100,3 +100,8 @@ UNIT_TESTS += %reldir%/test-layer-write
 %canon_reldir%_test_layer_write_CPPFLAGS = $(UNIT_CPPFLAGS)
 %canon_reldir%_test_layer_write_CFLAGS = $(AM_CFLAGS) $(ARCHIVE_CFLAGS)
 %canon_reldir%_test_layer_write_LDADD = $(SHARED_LIBS) $(ARCHIVE_LIBS)
+
+UNIT_TESTS += %reldir%/test-layer
+%canon_reldir%_test_layer_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_layer_CFLAGS = $(AM_CFLAGS) $(ARCHIVE_CFLAGS)
+%canon_reldir%_test_layer_LDADD = $(SHARED_LIBS) $(ARCHIVE_LIBS)
