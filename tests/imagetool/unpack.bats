@@ -119,7 +119,7 @@ unpack() {
 	# whiteouts: gone, and never present themselves; opaque keeps this layer's entries
 	[ ! -e "$R/wh/gone" ] && [ ! -e "$R/wh/dirgone" ] && [ -f "$R/wh/stays" ]
 	[ -z "$(find "$R" -name '.wh.*')" ]
-	[ "$(ls -A "$R/opq" | tr '\n' ' ')" = "early late " ]
+	[ "$(find "$R/opq" -mindepth 1 -printf '%f\n' | sort | tr '\n' ' ')" = "early late " ]
 	# sparse: 4 MiB declared, holes kept
 	[ "$(stat -c %s "$R/data/sparse")" -eq 4194304 ]
 	[ "$(du -k "$R/data/sparse" | cut -f1)" -lt 100 ]
