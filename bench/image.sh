@@ -18,7 +18,7 @@ work=$(mktemp -d /var/tmp/ct-bench-image.XXXXXX)
 export BATS_FILE_TMPDIR=$work
 # shellcheck source=../tests/lib/registry.bash
 . "$here/../tests/lib/registry.bash"
-trap 'registry_stop || true; rm -rf "$work"' EXIT
+trap 'registry_stop || true; ! mountpoint -q "$work/b/rootfs" 2>/dev/null || umount "$work/b/rootfs"; rm -rf "$work"' EXIT
 
 mkdir -p "$cache"
 if [ ! -d "$cache/debian-rootfs" ]; then
@@ -116,4 +116,49 @@ for img in debian small; do
 	s=$(time_ms skopeo_copy "$img")
 	f=$(time_ms floor "$img")
 	printf '%-8s %10s %10s %10s %8s %12s\n' "$img" "$mb" "$c" "$s" "$(awk -v c="$c" -v s="$s" 'BEGIN { printf "%.2f", c / s }')" "$f"
+done
+
+# Unpack, side by side: `cimage unpack` (copy mode) against `umoci unpack` of
+# the same OCI layout, beside a floor: gzip -d | tar -x of the same layers
+# (no whiteouts, no safety checks); then a second `cimage unpack --overlay`
+# of an image whose layers are already in the store's layer cache.
+"$build/cimage" -q --store "$work/store" copy "oci:$work/debian:debian" debian >/dev/null
+"$build/cimage" -q --store "$work/store" copy "oci:$work/small:small" small >/dev/null
+# time_unpack_ms CMD...: median over RUNS runs, each into an empty $work/b
+time_unpack_ms() {
+	local i t0 t1
+	for ((i = 0; i < runs; i++)); do
+		[ ! -d "$work/b/rootfs" ] || ! mountpoint -q "$work/b/rootfs" || umount "$work/b/rootfs"
+		rm -rf "$work/b"
+		sync
+		t0=$(now_ns)
+		"$@" >/dev/null 2>&1 </dev/null
+		t1=$(now_ns)
+		echo $(((t1 - t0) / 1000000))
+	done | median
+}
+cimage_unpack() { "$build/cimage" -q --store "$work/store" unpack "$1" "$work/b"; }
+cimage_overlay() { "$build/cimage" -q --store "$work/store" unpack --overlay "$1" "$work/b"; }
+umoci_unpack() { umoci unpack --image "$work/$1:$1" "$work/b"; }
+tar_floor() {
+	local m l
+	mkdir -p "$work/b"
+	m=$(jq -r '.manifests[0].digest' "$work/$1/index.json")
+	for l in $(jq -r '.layers[].digest' "$work/$1/blobs/sha256/${m#sha256:}"); do
+		gzip -dc "$work/$1/blobs/sha256/${l#sha256:}" | tar --numeric-owner -xpf - -C "$work/b"
+	done
+}
+
+echo
+printf '%-8s %10s %10s %8s %10s %10s %12s\n' image cimage_ms umoci_ms ratio tar_ms vs_tar overlay2_ms
+for img in debian small; do
+	c=$(time_unpack_ms cimage_unpack "$img")
+	u=$(time_unpack_ms umoci_unpack "$img")
+	t=$(time_unpack_ms tar_floor "$img")
+	cimage_overlay "$img" >/dev/null 2>&1 && umount "$work/b/rootfs" # fills the layer cache
+	o=$(time_unpack_ms cimage_overlay "$img")
+	[ ! -d "$work/b/rootfs" ] || ! mountpoint -q "$work/b/rootfs" || umount "$work/b/rootfs"
+	printf '%-8s %10s %10s %8s %10s %10s %12s\n' "$img" "$c" "$u" \
+		"$(awk -v c="$c" -v s="$u" 'BEGIN { printf "%.2f", c / s }')" "$t" \
+		"$(awk -v c="$c" -v s="$t" 'BEGIN { printf "%.2f", c / s }')" "$o"
 done

@@ -5,6 +5,7 @@
 #include "cmd-store.h"
 #include "stored.h"
 #include "copy.h"
+#include "layer-cache.h"
 #include "ref.h"
 #include "json.h"
 #include "log.h"
@@ -34,18 +35,6 @@ open_read (struct ct_globals *g, struct ct_layout **l, ct_error_t *err)
 		return 0;
 	}
 	return -1;
-}
-
-/* "CMD `REF`: image is not in the store" for a name that resolves to
-   nothing; any other error gets the "CMD `REF`" context. */
-static int
-ref_error (const char *cmd, const char *ref, ct_error_t *err)
-{
-	if (*err != NULL && ct_error_status (*err) == ENOENT && strstr ((*err)->msg, "is not in the store") != NULL) {
-		ct_error_release (err);
-		return ct_make_error (err, 0, "%s `%s`: image is not in the store", cmd, ref);
-	}
-	return ct_error_wrap (err, "%s `%s`", cmd, ref);
 }
 
 static void
@@ -362,7 +351,7 @@ cimage_inspect_fetch (struct ct_globals *g, const char *ref, const struct ct_reg
 	}
 	if (fetch_store (g, ref, out, err) < 0) {
 		cimage_inspect_src_clear (out);
-		return ref_error ("inspect", ref, err);
+		return cimage_ref_error ("inspect", ref, err);
 	}
 	return 0;
 }
@@ -543,7 +532,7 @@ cmd_inspect (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 
 		if (sr < 0) {
 			ct_jsonw_free (w);
-			ref_error ("inspect", ref, err);
+			cimage_ref_error ("inspect", ref, err);
 		} else if (ct_jsonw_finish (w, &out, &len, err) == 0) {
 			fwrite (out, 1, len, stdout);
 			r = 0;
@@ -600,7 +589,7 @@ cmd_tag (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	if (open_write (g, "tag", name, &l, err) < 0)
 		return -1;
 	if (ct_layout_resolve (l, name, &d, NULL, err) < 0)
-		return ref_error ("tag", name, err);
+		return cimage_ref_error ("tag", name, err);
 	r = ct_layout_set_name (l, norm, &d, err);
 	ct_descriptor_clear (&d);
 	if (r < 0)
@@ -634,7 +623,7 @@ cmd_rm (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 		struct ct_descriptor d = { 0 };
 		char *f = NULL;
 		if (ct_layout_resolve (l, argv[i], &d, &f, err) < 0)
-			return ref_error ("rm", argv[i], err);
+			return cimage_ref_error ("rm", argv[i], err);
 		ct_descriptor_clear (&d);
 		if (ct_strv_contains (full, f))
 			free (f);
@@ -670,6 +659,7 @@ cmd_gc (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	};
 	cleanup_layout struct ct_layout *l = NULL;
 	struct ct_gc_stats st;
+	size_t layers = 0;
 	bool quiet = g->quiet;
 	int c;
 
@@ -693,13 +683,15 @@ cmd_gc (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 		return 0;
 	ct_layout_close (steal_pointer (&l));
 	if (ct_layout_open (g->store, CT_LAYOUT_GC, &l, err) < 0 ||
-	    ct_layout_gc_report (l, &st, gc_report, &quiet, err) < 0)
+	    ct_layout_gc_report (l, &st, gc_report, &quiet, err) < 0 || cimage_layer_cache_gc (l, &layers, err) < 0)
 		return ct_error_wrap (err, "gc");
 	if (!quiet) {
 		char hs[32];
 		human_size (st.bytes_removed, hs, sizeof hs);
 		fprintf (stderr, "gc: removed %zu blob%s (%s) and %zu temporary file%s\n", st.blobs_removed,
 		         st.blobs_removed == 1 ? "" : "s", hs, st.tmp_removed, st.tmp_removed == 1 ? "" : "s");
+		if (layers > 0)
+			fprintf (stderr, "gc: removed %zu cached layer%s\n", layers, layers == 1 ? "" : "s");
 	}
 	return 0;
 }
@@ -752,10 +744,10 @@ cmd_history (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	if (l == NULL)
 		return ct_make_error (err, 0, "history `%s`: image is not in the store", name);
 	if (ct_layout_resolve (l, name, &d, NULL, err) < 0)
-		return ref_error ("history", name, err);
+		return cimage_ref_error ("history", name, err);
 	if (cimage_pick_manifest (l, &d, &md, err) < 0 || cimage_read_manifest (l, md.digest, &m, err) < 0 ||
 	    cimage_read_config (l, m, NULL, NULL, &cfg, err) < 0) {
-		ref_error ("history", name, err);
+		cimage_ref_error ("history", name, err);
 		goto out;
 	}
 	/* Each history entry that is not an empty layer made the next layer;

@@ -246,9 +246,12 @@ cmd_unpack (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 
 	if (ct_layout_open (g->store, o.overlay ? CT_LAYOUT_WRITE : CT_LAYOUT_READ, &l, err) < 0)
 		goto out_ctx;
-	if (ct_layout_resolve (l, ref, &d, NULL, err) < 0 || cimage_pick_manifest (l, &d, &md, err) < 0 ||
-	    cimage_read_manifest (l, md.digest, &m, err) < 0 || cimage_read_config (l, m, NULL, NULL, &ic, err) < 0 ||
-	    check_image (m, ic, ref, err) < 0)
+	if (ct_layout_resolve (l, ref, &d, NULL, err) < 0) {
+		cimage_ref_error ("unpack", ref, err);
+		goto out;
+	}
+	if (cimage_pick_manifest (l, &d, &md, err) < 0 || cimage_read_manifest (l, md.digest, &m, err) < 0 ||
+	    cimage_read_config (l, m, NULL, NULL, &ic, err) < 0 || check_image (m, ic, ref, err) < 0)
 		goto out_ctx;
 
 	bundlefd = open_bundle (bundle, &made, err);

@@ -10,6 +10,7 @@ int cmd_copy (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_login (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_unpack (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_umount (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
+int cmd_commit (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_logout (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 int cmd_config (struct ct_globals *g, int argc, char **argv, ct_error_t *err);
 

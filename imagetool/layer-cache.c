@@ -1,5 +1,6 @@
 #include "common.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -12,6 +13,7 @@
 #include "layer-cache.h"
 #include "layer.h"
 #include "log.h"
+#include "stored.h"
 
 #define CACHE_DIR "layers/sha256"
 #define CACHE_TMP "layers/tmp"
@@ -168,4 +170,141 @@ cimage_overlay_mount (struct ct_layout *l, const struct ct_manifest *m, const st
 	if (m->n_layers == 0 && (ct_fs_mkdir_p_at (storefd, CACHE_DIR "/empty", 0755, err) < 0))
 		return -1;
 	return mount_overlay (l, ic, m->n_layers, bundlefd, bundle, err);
+}
+
+/* ------------------------------------------------------------ gc */
+
+struct hexset {
+	char **v;
+	size_t n;
+};
+
+static void
+hexset_add (struct hexset *s, const char *hex)
+{
+	s->v = xreallocarray (s->v, s->n + 1, sizeof (*s->v));
+	s->v[s->n++] = xstrndup (hex, 64);
+}
+
+static bool
+hexset_has (const struct hexset *s, const char *hex)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp (s->v[i], hex) == 0)
+			return true;
+	return false;
+}
+
+static void
+hexset_clear (struct hexset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free (s->v[i]);
+	free (s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+/* The diff_ids of manifest `digest` (when it and its config are stored). */
+static void
+add_manifest_layers (struct ct_layout *l, const char *digest, struct hexset *keep)
+{
+	cleanup_manifest struct ct_manifest *m = NULL;
+	cleanup_image_config struct ct_image_config *c = NULL;
+	ct_error_t e = NULL;
+	size_t i;
+
+	if (cimage_read_manifest (l, digest, &m, &e) < 0 || cimage_read_config (l, m, NULL, NULL, &c, &e) < 0) {
+		ct_error_release (&e);
+		return;
+	}
+	for (i = 0; c->diff_ids && c->diff_ids[i]; i++)
+		if (strncmp (c->diff_ids[i], "sha256:", 7) == 0)
+			hexset_add (keep, c->diff_ids[i] + 7);
+}
+
+/* Cached layers named in the lowerdir= of overlay mounts we can see. */
+static void
+add_mounted_layers (struct hexset *keep)
+{
+	cleanup_file FILE *f = fopen ("/proc/self/mountinfo", "re");
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+
+	if (f == NULL)
+		return;
+	while (getline (&line, &cap, f) > 0) {
+		const char *p = strstr (line, " - overlay ");
+		if (p == NULL || (p = strstr (p, "lowerdir=")) == NULL)
+			continue;
+		for (p += 9; *p && *p != ',' && *p != ' ' && *p != '\n';) {
+			size_t n = strcspn (p, ":, \n");
+			/* names are relative to the cache (mount_overlay) */
+			if (n >= 64 && strspn (p + n - 64, "0123456789abcdef") >= 64)
+				hexset_add (keep, p + n - 64);
+			p += n;
+			if (*p == ':')
+				p++;
+		}
+	}
+}
+
+int
+cimage_layer_cache_gc (struct ct_layout *l, size_t *removed, ct_error_t *err)
+{
+	int storefd = ct_layout_dirfd (l);
+	cleanup_index struct ct_index *ix = NULL;
+	struct hexset keep = { 0 };
+	cleanup_close int cache = -1;
+	DIR *d;
+	struct dirent *de;
+	size_t i;
+	int r = 0;
+
+	*removed = 0;
+	if (ct_fs_rm_rf_at (storefd, CACHE_TMP, err) < 0)
+		return -1;
+	cache = openat (storefd, CACHE_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cache < 0)
+		return errno == ENOENT ? 0 : ct_make_error (err, errno, "open `%s/%s`", ct_layout_path (l), CACHE_DIR);
+	if (ct_layout_read_index (l, &ix, err) < 0)
+		return -1;
+	for (i = 0; i < ix->n_manifests; i++) {
+		const struct ct_descriptor *e = &ix->manifests[i];
+		if (ct_image_doc_kind (e->media_type) == CT_DOC_MANIFEST)
+			add_manifest_layers (l, e->digest, &keep);
+		else if (ct_image_doc_kind (e->media_type) == CT_DOC_INDEX) {
+			cleanup_index struct ct_index *sub = NULL;
+			ct_error_t e2 = NULL;
+			if (cimage_read_index (l, e->digest, &sub, &e2) < 0) {
+				ct_error_release (&e2);
+				continue;
+			}
+			for (size_t j = 0; j < sub->n_manifests; j++)
+				add_manifest_layers (l, sub->manifests[j].digest, &keep);
+		}
+	}
+	add_mounted_layers (&keep);
+	d = fdopendir (fcntl (cache, F_DUPFD_CLOEXEC, 3));
+	if (d == NULL) {
+		hexset_clear (&keep);
+		return ct_make_error (err, errno, "read `%s/%s`", ct_layout_path (l), CACHE_DIR);
+	}
+	while ((de = readdir (d)) != NULL) {
+		if (strlen (de->d_name) != 64 || strspn (de->d_name, "0123456789abcdef") != 64 ||
+		    hexset_has (&keep, de->d_name))
+			continue;
+		if (ct_fs_rm_rf_at (cache, de->d_name, err) < 0) {
+			r = ct_error_wrap (err, "remove the cached layer sha256:%s", de->d_name);
+			break;
+		}
+		(*removed)++;
+	}
+	closedir (d);
+	hexset_clear (&keep);
+	return r;
 }

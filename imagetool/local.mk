@@ -15,6 +15,7 @@ cimage_SOURCES = %reldir%/main.c %reldir%/cmds.h \
 	%reldir%/stored.c %reldir%/stored.h \
 	%reldir%/bundle.c %reldir%/bundle.h \
 	%reldir%/cmd-unpack.c %reldir%/layer-cache.c %reldir%/layer-cache.h \
+	%reldir%/cmd-commit.c \
 	%reldir%/bundle-config.c %reldir%/bundle-config.h
 cimage_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(ARCHIVE_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS)
 cimage_LDADD = $(SHARED_LIBS) $(CURL_LIBS) $(ARCHIVE_LIBS)

@@ -29,8 +29,8 @@ static const struct ct_command commands[] = {
 	{ "unpack", cmd_unpack, "unpack an image into an OCI runtime bundle",
 	  "cimage unpack [--overlay] [--rootless] [--uid-map C:H:N]... [--gid-map C:H:N]... REF BUNDLE" },
 	{ "umount", cmd_umount, "unmount the overlay rootfs of a bundle", "cimage umount BUNDLE" },
-	{ "commit", NULL, "store a bundle's rootfs changes as a new image",
-	  "cimage commit [-m MSG] [--author A] BUNDLE NAME" },
+	{ "commit", cmd_commit, "store a bundle's rootfs changes as a new image",
+	  "cimage commit [-m MSG] [--author A] [--compression gzip|zstd|none] BUNDLE NAME" },
 	{ "config", cmd_config, "change an image's configuration",
 	  "cimage config [--env K=V] [--cmd JSON] [--entrypoint JSON] [--workdir D] [--user U]\n"
 	  "                     [--label K=V] [--expose P] [--volume D] [--stop-signal S] NAME [NEWNAME]" },

@@ -79,3 +79,15 @@ cimage_pick_manifest (struct ct_layout *l, const struct ct_descriptor *d, struct
 	ct_platform_clear (&host);
 	return ct_make_error (err, 0, "image index %s has no manifest for %s in the store", d->digest, hs);
 }
+
+/* "CMD `REF`: image is not in the store" for a name that resolves to
+   nothing; any other error gets the "CMD `REF`" context. */
+int
+cimage_ref_error (const char *cmd, const char *ref, ct_error_t *err)
+{
+	if (*err != NULL && ct_error_status (*err) == ENOENT && strstr ((*err)->msg, "is not in the store") != NULL) {
+		ct_error_release (err);
+		return ct_make_error (err, 0, "%s `%s`: image is not in the store", cmd, ref);
+	}
+	return ct_error_wrap (err, "%s `%s`", cmd, ref);
+}

@@ -19,4 +19,8 @@ int cimage_read_config (struct ct_layout *l, const struct ct_manifest *m, char *
 int cimage_pick_manifest (struct ct_layout *l, const struct ct_descriptor *d, struct ct_descriptor *out,
                           ct_error_t *err);
 
+/* "CMD `REF`: image is not in the store" for a name that resolves to
+   nothing; any other error gets the "CMD `REF`" context. */
+int cimage_ref_error (const char *cmd, const char *ref, ct_error_t *err);
+
 #endif

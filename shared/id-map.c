@@ -31,10 +31,10 @@ ct_id_map_parse (const char *s, const char *what, struct ct_id_map *out, ct_erro
 
 	if (!parse_u32 (&p, ':', &out->container) || !parse_u32 (&p, ':', &out->host) ||
 	    !parse_u32 (&p, '\0', &out->size) || out->size == 0)
-		return ct_make_error (err, EINVAL, "%s `%s`: want CONTAINER:HOST:SIZE (decimal ids, SIZE at least 1)",
-		                      what, s);
+		return ct_make_error (err, 0, "%s `%s`: want CONTAINER:HOST:SIZE (decimal ids, SIZE at least 1)", what,
+		                      s);
 	if ((uint64_t) out->container + out->size - 1 > UINT32_MAX || (uint64_t) out->host + out->size - 1 > UINT32_MAX)
-		return ct_make_error (err, ERANGE, "%s `%s`: the range passes 4294967295", what, s);
+		return ct_make_error (err, 0, "%s `%s`: the range passes 4294967295", what, s);
 	return 0;
 }
 

@@ -15,11 +15,24 @@
    other entry replaces what was there (a file over a directory removes the
    directory tree, and the reverse).
 
+   Names are resolved as if rootfd were "/" ("../../x" is ROOT/x, as umoci
+   and containerd do); an entry for the root itself ("./") sets the root's
+   metadata, and nothing may replace the root.  Parents a layer does not
+   list are made 0755, owned by the container's root.  Directory modes and
+   mtimes are applied once every entry is in, and a lower directory whose
+   contents the layer changes keeps its mtime (umoci does the same).  Not
+   taken from a layer: security.selinux (host policy), trusted.overlay.*
+   (would forge overlayfs metadata in the layer cache), and xattrs with an
+   empty value (an empty PAX record deletes its keyword, so Go readers never
+   see them).
+
    Whiteouts (image-spec layer.md): `.wh.NAME` deletes NAME of the lower
    layers, `.wh..wh..opq` empties its directory of what lower layers put
    there.  With `overlay` (the layer cache) they are written as overlayfs
    wants them instead: NAME as a 0:0 char device, the directory with
-   trusted.overlay.opaque=y. */
+   trusted.overlay.opaque=y.  `.wh..wh..opq` keeps what this same layer
+   placed in the directory, before or after the marker (tar order is not
+   guaranteed; containerd tracks the same). */
 #ifndef CT_LAYER_H
 #define CT_LAYER_H
 

@@ -21,7 +21,8 @@ libshared_a_SOURCES = \
 	%reldir%/ocispec/docker-archive.c %reldir%/ocispec/docker-archive.h \
 	%reldir%/id-map.c %reldir%/id-map.h \
 	%reldir%/layer.c %reldir%/layer.h \
-	%reldir%/rootfs-record.c %reldir%/rootfs-record.h
+	%reldir%/rootfs-record.c %reldir%/rootfs-record.h \
+	%reldir%/layer-write.c %reldir%/layer-write.h
 
 ## What every program links besides its own archive.
 SHARED_LIBS = libshared.a $(YAJL_LIBS) $(CRYPTO_LIBS)

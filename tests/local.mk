@@ -34,6 +34,8 @@ EXTRA_DIST += \
 	%reldir%/fixtures/mk-busybox-rootfs.sh \
 	%reldir%/fixtures/mk-busybox-image.sh \
 	%reldir%/fixtures/mk-evil-archive.py \
+	%reldir%/fixtures/mk-layered-image.py \
+	%reldir%/helpers/treecmp.py \
 	%reldir%/fixtures/demo.sh \
 	%reldir%/vm/mk-initramfs.sh \
 	%reldir%/vm/run-vm.sh \

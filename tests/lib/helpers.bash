@@ -98,7 +98,9 @@ setup_bundle() {
 	# default path that a parallel suite (same ids) would share.
 	CT_CGROUPS_PATH=
 	if [ "$(id -u)" -eq 0 ]; then
-		CT_CGROUPS_PATH=/cruntime-test/$(basename "$BUNDLE")
+		# Flat, not under a shared parent: one suite's teardown removing an
+		# empty shared parent raced another suite's mkdir of its child.
+		CT_CGROUPS_PATH=/cruntime-test-$(basename "$BUNDLE")
 		update_config --arg p "$CT_CGROUPS_PATH" '.linux.cgroupsPath = $p'
 	fi
 }
@@ -124,8 +126,6 @@ teardown_bundle() {
 	fi
 	if [ -n "${CT_CGROUPS_PATH:-}" ]; then
 		cg_remove_path "$CT_CGROUPS_PATH"
-		# shared by parallel suites: goes when the last one is done
-		rmdir /sys/fs/cgroup/cruntime-test /sys/fs/cgroup/*/cruntime-test 2>/dev/null || true
 	fi
 	[ -n "${BUNDLE:-}" ] && rm -rf "$BUNDLE"
 	unset BUNDLE ROOT CT_CGROUPS_PATH

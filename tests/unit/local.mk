@@ -92,6 +92,20 @@ UNIT_TESTS += %reldir%/test-registry-auth
 %canon_reldir%_test_registry_auth_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(YAJL_CFLAGS) $(CRYPTO_CFLAGS)
 %canon_reldir%_test_registry_auth_LDADD = $(SHARED_LIBS) $(CURL_LIBS)
 
+UNIT_TESTS += %reldir%/test-rootfs-record
+%canon_reldir%_test_rootfs_record_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_rootfs_record_LDADD = $(SHARED_LIBS)
+
+UNIT_TESTS += %reldir%/test-layer-write
+%canon_reldir%_test_layer_write_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_layer_write_CFLAGS = $(AM_CFLAGS) $(ARCHIVE_CFLAGS)
+%canon_reldir%_test_layer_write_LDADD = $(SHARED_LIBS) $(ARCHIVE_LIBS)
+
+UNIT_TESTS += %reldir%/test-layer
+%canon_reldir%_test_layer_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_layer_CFLAGS = $(AM_CFLAGS) $(ARCHIVE_CFLAGS)
+%canon_reldir%_test_layer_LDADD = $(SHARED_LIBS) $(ARCHIVE_LIBS)
+
 UNIT_TESTS += %reldir%/test-bundle-config
 %canon_reldir%_test_bundle_config_SOURCES = %reldir%/test-bundle-config.c imagetool/bundle-config.c
 %canon_reldir%_test_bundle_config_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/imagetool
