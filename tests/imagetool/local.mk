@@ -10,3 +10,4 @@ BATS_TESTS += %reldir%/pull-bad.bats
 BATS_TESTS += %reldir%/overlay.bats
 BATS_TESTS += %reldir%/commit.bats
 BATS_TESTS += %reldir%/unpack.bats
+BATS_TESTS += %reldir%/config.bats
