@@ -110,3 +110,7 @@ UNIT_TESTS += %reldir%/test-bundle-config
 %canon_reldir%_test_bundle_config_SOURCES = %reldir%/test-bundle-config.c imagetool/bundle-config.c
 %canon_reldir%_test_bundle_config_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/imagetool
 %canon_reldir%_test_bundle_config_LDADD = $(SHARED_LIBS)
+
+UNIT_TESTS += %reldir%/test-config-edit
+%canon_reldir%_test_config_edit_CPPFLAGS = $(UNIT_CPPFLAGS)
+%canon_reldir%_test_config_edit_LDADD = $(SHARED_LIBS)
