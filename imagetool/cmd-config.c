@@ -188,12 +188,12 @@ history_time (char **out, ct_error_t *err)
 		errno = 0;
 		v = strtoll (sde, &end, 10);
 		if (errno != 0 || *end != '\0' || v < 0 || !isdigit ((unsigned char) sde[0]))
-			return ct_make_error (err, 0, "SOURCE_DATE_EPOCH `%s`: not a number of seconds since 1970",
-			                      sde);
+			return ct_make_error (
+			        err, 0, "config: SOURCE_DATE_EPOCH `%s`: not a number of seconds since 1970", sde);
 		t = (time_t) v;
 	}
 	if (gmtime_r (&t, &tm) == NULL || strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		return ct_make_error (err, 0, "SOURCE_DATE_EPOCH `%s`: out of range", sde ? sde : "");
+		return ct_make_error (err, 0, "config: SOURCE_DATE_EPOCH `%s`: out of range", sde ? sde : "");
 	*out = xstrdup (buf);
 	return 0;
 }

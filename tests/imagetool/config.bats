@@ -266,6 +266,8 @@ refused() {
 	refused 'config: --label `=1`: want KEY=VALUE' --label =1 busybox
 	# a bad value anywhere: nothing is changed, not even by the good ones
 	refused 'config: --expose `x`' --env A=1 --expose x busybox
+	SOURCE_DATE_EPOCH=soon refused 'config: SOURCE_DATE_EPOCH `soon`: not a number of seconds since 1970' --env A=1 busybox
+	SOURCE_DATE_EPOCH=-5 refused 'config: SOURCE_DATE_EPOCH `-5`: not a number of seconds since 1970' --env A=1 busybox
 	refused 'flag provided but not defined: --nope' --nope busybox
 	refused 'flag needs an argument: --env' busybox --env
 }
