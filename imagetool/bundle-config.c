@@ -4,6 +4,7 @@
 
 #include "bundle-config.h"
 #include "fs.h"
+#include "log.h"
 #include "strv.h"
 
 /* /etc/passwd and /etc/group come from the image: bounded, like every other
@@ -375,10 +376,17 @@ set_args (struct ct_rt_process *p, const struct ct_image_config *ic, ct_error_t 
 		ct_strv_push (&args, ic->config.entrypoint[i]);
 	for (size_t i = 0; ic->config.cmd != NULL && ic->config.cmd[i] != NULL; i++)
 		ct_strv_push (&args, ic->config.cmd[i]);
+	/* Nothing to run: the bundle is still made (an image may be a base
+	   or data image), with no process.args rather than runc spec's `sh`,
+	   which the image never asked for; the runtime refuses it until the
+	   user sets them. */
 	if (args == NULL)
-		return ct_make_error (err, 0, "image config: neither Entrypoint nor Cmd: nothing to run");
+		ct_log_warning (
+		        "image config: neither Entrypoint nor Cmd: config.json has no process.args; set them before "
+		        "running the bundle");
 	ct_strv_free (p->args);
 	p->args = args;
+	(void) err;
 	return 0;
 }
 

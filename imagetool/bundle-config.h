@@ -1,9 +1,9 @@
 /* config.json of a bundle made from an image configuration, as image-spec
    conversion.md says, on `runc spec`'s default (ct_rt_spec_default):
    - process.args = Entrypoint + Cmd (null or [] adds nothing); nothing at
-     all is an error: "image config: neither Entrypoint nor Cmd: nothing to
-     run" (umoci keeps runc's `sh` then; a bundle that runs something the
-     image never asked for is worse than an error);
+     all leaves process.args out, with a warning (umoci keeps runc's `sh`
+     then; a bundle that runs something the image never asked for is worse
+     than one the runtime refuses until args are set);
    - process.env = Env verbatim, plus runc's PATH when Env has no PATH and
      HOME (the user's /etc/passwd home, else "/") when it has no HOME;
    - process.cwd = WorkingDir, or "/"; process.terminal false;

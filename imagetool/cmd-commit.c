@@ -21,6 +21,7 @@
 #include "cmds.h"
 #include "layer-write.h"
 #include "log.h"
+#include "ocispec/config-edit.h"
 #include "rootfs-record.h"
 #include "store.h"
 #include "stored.h"
@@ -188,45 +189,44 @@ rfc3339 (int64_t epoch)
 	return xstrdup (buf);
 }
 
-/* The base config plus the new layer's diff_id and history entry. */
+/* The base config plus the new layer's diff_id and history entry, edited
+   on its JSON (config-edit.h) so that members our model does not know
+   (Healthcheck, OnBuild, ...) are kept. */
 static int
 new_config (struct ct_layout *l, const struct ct_manifest *base, const char *diff_id, const struct commit_opts *o,
             struct ct_descriptor *out, ct_error_t *err)
 {
 	cleanup_image_config struct ct_image_config *c = NULL;
+	cleanup_free char *raw = NULL;
 	cleanup_free char *doc = NULL;
 	cleanup_free char *digest = NULL;
-	struct ct_history *h;
-	size_t len, with_layer = 0, i;
+	cleanup_free char *src = NULL;
+	struct ct_config_edit e = { 0 };
+	size_t raw_len, len, with_layer = 0, i;
+	int r;
 
-	if (cimage_read_config (l, base, NULL, NULL, &c, err) < 0)
+	if (cimage_read_config (l, base, &raw, &raw_len, &c, err) < 0)
 		return -1;
 	if (ct_strv_len (c->diff_ids) != base->n_layers)
 		return ct_make_error (err, EINVAL, "the base manifest has %zu layers, its config %zu diff_ids",
 		                      base->n_layers, ct_strv_len (c->diff_ids));
-	ct_strv_push (&c->diff_ids, diff_id);
-
 	/* history pairs its non-empty entries with the layers in order: give
 	   base layers the history lacks an entry of their own first. */
 	for (i = 0; i < c->n_history; i++)
 		with_layer += !c->history[i].empty_layer;
-	c->history = xreallocarray (c->history, c->n_history + (base->n_layers - with_layer) + 1, sizeof (*c->history));
-	for (; with_layer < base->n_layers; with_layer++)
-		memset (&c->history[c->n_history++], 0, sizeof (*c->history));
-	h = &c->history[c->n_history++];
-	memset (h, 0, sizeof (*h));
-	h->created = rfc3339 (o->epoch);
-	h->created_by = xstrdup ("cimage commit");
-	h->author = o->author ? xstrdup (o->author) : NULL;
-	h->comment = o->message ? xstrdup (o->message) : NULL;
-
-	free (c->created);
-	c->created = xstrdup (h->created);
-	if (o->author != NULL) {
-		free (c->author);
-		c->author = xstrdup (o->author);
-	}
-	if (ct_image_config_encode (c, &doc, &len, err) < 0 || ct_layout_put_blob (l, doc, len, NULL, &digest, err) < 0)
+	e.history_pad = with_layer < base->n_layers ? base->n_layers - with_layer : 0;
+	e.diff_id = xstrdup (diff_id);
+	e.history_set = true;
+	e.history.created = rfc3339 (o->epoch);
+	e.history.created_by = xstrdup ("cimage commit");
+	e.history.author = o->author ? xstrdup (o->author) : NULL;
+	e.history.comment = o->message ? xstrdup (o->message) : NULL;
+	e.created = xstrdup (e.history.created);
+	e.author = o->author ? xstrdup (o->author) : NULL;
+	xasprintf (&src, "config %s", base->config.digest);
+	r = ct_config_edit_apply (raw, raw_len, src, &e, &doc, &len, err);
+	ct_config_edit_clear (&e);
+	if (r < 0 || ct_layout_put_blob (l, doc, len, NULL, &digest, err) < 0)
 		return ct_error_wrap (err, "store the config");
 	memset (out, 0, sizeof (*out));
 	out->media_type = xstrdup (CT_MT_OCI_CONFIG);

@@ -73,7 +73,7 @@ open_bundle (const char *bundle, bool *made, ct_error_t *err)
 				break;
 		closedir (d);
 		if (e != NULL)
-			return ct_make_error (err, EEXIST, "the bundle `%s` exists and is not empty", bundle);
+			return ct_make_error (err, 0, "the bundle `%s` exists and is not empty", bundle);
 	}
 	return steal_fd (&fd);
 }

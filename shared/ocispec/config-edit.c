@@ -69,7 +69,7 @@ edits_config (const struct ct_config_edit *e)
 bool
 ct_config_edit_empty (const struct ct_config_edit *e)
 {
-	return !edits_config (e) && e->diff_id == NULL && !e->history_set;
+	return !edits_config (e) && e->diff_id == NULL && !e->history_set && e->created == NULL && e->author == NULL;
 }
 
 void
@@ -109,6 +109,8 @@ ct_config_edit_clear (struct ct_config_edit *e)
 	ct_strv_free (e->exposed_ports);
 	ct_strv_free (e->volumes);
 	free (e->diff_id);
+	free (e->created);
+	free (e->author);
 	free (e->history.created);
 	free (e->history.created_by);
 	free (e->history.author);
@@ -337,14 +339,19 @@ write_history_entry (struct ct_jsonw *w, const struct ct_history *h)
 	ct_jsonw_map_close (w);
 }
 
-/* An array member with one more element at its end. */
+/* An array member with one more element at its end (after `pad` empty
+   history entries). */
 static void
-write_appended (struct ct_jsonw *w, yajl_val old, const struct ct_history *h, const char *s)
+write_appended (struct ct_jsonw *w, yajl_val old, const struct ct_history *h, size_t pad, const char *s)
 {
 	ct_jsonw_array_open (w);
 	if (old != NULL && YAJL_IS_ARRAY (old))
 		for (size_t i = 0; i < old->u.array.len; i++)
 			ct_jsonw_value (w, old->u.array.values[i]);
+	for (; h != NULL && pad > 0; pad--) {
+		ct_jsonw_map_open (w);
+		ct_jsonw_map_close (w);
+	}
 	if (h != NULL)
 		write_history_entry (w, h);
 	else
@@ -363,7 +370,7 @@ write_rootfs (struct ct_jsonw *w, yajl_val rootfs, const char *diff_id)
 			ct_jsonw_value (w, rootfs->u.object.values[i]);
 		} else if (is_last_key (rootfs, i)) {
 			ct_jsonw_key (w, k);
-			write_appended (w, rootfs->u.object.values[i], NULL, diff_id);
+			write_appended (w, rootfs->u.object.values[i], NULL, 0, diff_id);
 		}
 	}
 	ct_jsonw_map_close (w);
@@ -376,7 +383,7 @@ ct_config_edit_apply (const char *data, size_t len, const char *source, const st
 	cleanup_image_config struct ct_image_config *check = NULL;
 	cleanup_yajl yajl_val root = NULL;
 	struct ct_jsonw *w;
-	bool config_seen = false, history_seen = false;
+	bool config_seen = false, history_seen = false, created_seen = false, author_seen = false;
 	bool config_edit = edits_config (e);
 
 	/* the model's decoder checks every member an edit reads (Env is an
@@ -407,8 +414,14 @@ ct_config_edit_apply (const char *data, size_t len, const char *source, const st
 			if (!is_last_key (root, i))
 				continue;
 			ct_jsonw_key (w, k);
-			write_appended (w, v, &e->history, NULL);
+			write_appended (w, v, &e->history, e->history_pad, NULL);
 			history_seen = true;
+		} else if ((strcmp (k, "created") == 0 && e->created != NULL) ||
+		           (strcmp (k, "author") == 0 && e->author != NULL)) {
+			if (!is_last_key (root, i))
+				continue;
+			ct_jsonw_kv_str (w, k, k[0] == 'c' ? e->created : e->author);
+			*(k[0] == 'c' ? &created_seen : &author_seen) = true;
 		} else {
 			ct_jsonw_key (w, k);
 			ct_jsonw_value (w, v);
@@ -420,8 +433,12 @@ ct_config_edit_apply (const char *data, size_t len, const char *source, const st
 	}
 	if (e->history_set && !history_seen) {
 		ct_jsonw_key (w, "history");
-		write_appended (w, NULL, &e->history, NULL);
+		write_appended (w, NULL, &e->history, e->history_pad, NULL);
 	}
+	if (e->created != NULL && !created_seen)
+		ct_jsonw_kv_str (w, "created", e->created);
+	if (e->author != NULL && !author_seen)
+		ct_jsonw_kv_str (w, "author", e->author);
 	ct_jsonw_map_close (w);
 	return ct_jsonw_finish (w, out, out_len, err);
 }

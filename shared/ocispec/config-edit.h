@@ -41,6 +41,12 @@ struct ct_config_edit {
 	char *diff_id;             /* appended to rootfs.diff_ids */
 	struct ct_history history; /* appended to history when history_set */
 	bool history_set;
+	/* empty entries ({}) put before `history`: commit gives base layers
+	   that history has no entry for one of their own, so entries and
+	   layers still pair up */
+	size_t history_pad;
+	char *created; /* the top-level created / author, replaced or added */
+	char *author;
 };
 
 void ct_config_edit_clear (struct ct_config_edit *e);

@@ -426,3 +426,32 @@ unchanged() {
 	treecmp "$r" "$BATS_TEST_TMPDIR/b2/rootfs"
 	ci umount "$O"
 }
+
+@test "commit keeps the members of the base config that cimage does not model" {
+	# give the fixture a config with Docker's and an extension's members
+	m=$(jq -r '.manifests[0].digest' "$S/index.json")
+	c=$(jq -r .config.digest "$(blob "$m")")
+	jq -c '.config.Healthcheck = {"Test": ["CMD", "true"], "Interval": 1000000000}
+		| .config.OnBuild = ["RUN true"] | .config.ArgsEscaped = true | ."x.example/ext" = {"k": [1, 2]}' \
+		"$(blob "$c")" >"$BATS_TEST_TMPDIR/c.json"
+	nc=$(sha256sum "$BATS_TEST_TMPDIR/c.json" | cut -d' ' -f1)
+	cp "$BATS_TEST_TMPDIR/c.json" "$S/blobs/sha256/$nc"
+	jq -c --arg d "sha256:$nc" --argjson s "$(stat -c %s "$BATS_TEST_TMPDIR/c.json")" \
+		'.config.digest = $d | .config.size = $s' "$(blob "$m")" >"$BATS_TEST_TMPDIR/m.json"
+	nm=$(sha256sum "$BATS_TEST_TMPDIR/m.json" | cut -d' ' -f1)
+	cp "$BATS_TEST_TMPDIR/m.json" "$S/blobs/sha256/$nm"
+	jq -c --arg d "sha256:$nm" --argjson s "$(stat -c %s "$BATS_TEST_TMPDIR/m.json")" \
+		'.manifests[0].digest = $d | .manifests[0].size = $s' "$S/index.json" >"$BATS_TEST_TMPDIR/i.json"
+	cp "$BATS_TEST_TMPDIR/i.json" "$S/index.json"
+
+	K="$BATS_TEST_TMPDIR/bk"
+	ci unpack busybox "$K"
+	echo x >"$K/rootfs/x"
+	run_split ci commit -m kept "$K" test:kept
+	[ "$status" -eq 0 ]
+	new=$(jq -r .config.digest "$(blob "$output")")
+	jq -e '.config.Healthcheck == {"Test": ["CMD", "true"], "Interval": 1000000000}
+		and .config.OnBuild == ["RUN true"] and .config.ArgsEscaped == true
+		and ."x.example/ext" == {"k": [1, 2]}
+		and (.rootfs.diff_ids | length) == 2 and .history[-1].comment == "kept"' "$(blob "$new")"
+}

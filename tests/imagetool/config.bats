@@ -329,12 +329,13 @@ refused() {
 	run_split ci unpack www:1 "$BATS_TEST_TMPDIR/b2"
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *'image config: `config.User`: no user `www` in /etc/passwd'* ]]
-	# nothing to run: an error, not runc's `sh`
+	# nothing to run: a bundle with a warning and no process.args, not runc's `sh`
 	run_split ci config --entrypoint '[]' --cmd '[]' busybox empty:1
 	[ "$status" -eq 0 ]
 	run_split ci unpack empty:1 "$BATS_TEST_TMPDIR/b3"
-	[ "$status" -eq 1 ]
-	[[ "$stderr" == *'image config: neither Entrypoint nor Cmd: nothing to run'* ]]
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *'image config: neither Entrypoint nor Cmd: config.json has no process.args'* ]]
+	jq -e '.process | has("args") | not' "$BATS_TEST_TMPDIR/b3/config.json"
 }
 
 @test "config then unpack then cruntime run: the process the image now asks for" {

@@ -175,10 +175,8 @@ args_fail (const char *config)
 	ct_error_t err = NULL;
 
 	xasprintf (&json, "\"config\":{%s}", config);
-	CHECK (make (json, &s, &err) < 0);
-	CHECK (s == NULL);
-	CHECK_STR (err->msg, "image config: neither Entrypoint nor Cmd: nothing to run");
-	ct_error_release (&err);
+	CHECK (make (json, &s, &err) == 0);
+	CHECK (s->process->args == NULL || s->process->args[0] == NULL);
 	return 0;
 }
 
@@ -210,9 +208,8 @@ test_args_none (void)
 	CHECK (args_fail ("\"Entrypoint\":[],\"Cmd\":[]") == 0);
 	CHECK (args_fail ("\"Env\":[\"A=1\"]") == 0);
 	/* no config object at all */
-	CHECK (make ("\"created\":\"2024-01-01T00:00:00Z\"", &s, &err) < 0);
-	CHECK_STR (err->msg, "image config: neither Entrypoint nor Cmd: nothing to run");
-	ct_error_release (&err);
+	CHECK (make ("\"created\":\"2024-01-01T00:00:00Z\"", &s, &err) == 0);
+	CHECK (s->process->args == NULL || s->process->args[0] == NULL);
 	return 0;
 }
 
