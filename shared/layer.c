@@ -62,6 +62,12 @@ struct apply {
 	uid_t uid; /* host ids of the entry being placed */
 	gid_t gid;
 	struct pathtab paths;
+	/* the parent directory of the last entry placed: consecutive entries
+	   of one directory (the common case) share its in-root resolution;
+	   dropped whenever anything is removed (it could be that directory or
+	   one above it) */
+	char *parent_dir;
+	int parent_fd;
 };
 
 /* ---- path table ---- */
@@ -373,6 +379,25 @@ note_dir_times (struct apply *ap, const char *dirpath, int fd, ct_error_t *err)
 
 /* ---- placing ---- */
 
+/* The cached directory may have gone: the next entry resolves its parent
+   again (the fd stays open: the entry being placed still uses it). */
+static void
+parent_stale (struct apply *ap)
+{
+	free (ap->parent_dir);
+	ap->parent_dir = NULL;
+}
+
+static void
+parent_forget (struct apply *ap)
+{
+	if (ap->parent_fd >= 0)
+		close (ap->parent_fd);
+	ap->parent_fd = -1;
+	free (ap->parent_dir);
+	ap->parent_dir = NULL;
+}
+
 /* The directory `dir` (cleaned) inside the root, as an O_PATH fd; missing
    directories are created 0755 and owned by the container's root, as the
    image spec expects of parents a layer does not list. */
@@ -445,6 +470,7 @@ static int
 remove_existing (struct apply *ap, int dirfd, const char *base, const char *path, const struct stat *st,
                  ct_error_t *err)
 {
+	parent_stale (ap);
 	if (ct_fs_rm_rf_at (dirfd, base, err) < 0)
 		return entry_wrap (ap, err, path);
 	if (S_ISDIR (st->st_mode))
@@ -464,10 +490,14 @@ write_file (struct apply *ap, struct archive_entry *e, const char *path, int dir
 	struct timespec ts[2];
 	const void *block;
 	size_t size;
-	la_int64_t offset;
+	la_int64_t offset, end = 0;
+	mode_t perm = archive_entry_perm (e) & 07777;
 	int r;
 
-	fd = openat (dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* created with its final permissions (the umask is 0 while a layer is
+	   applied, ct_layer_apply): only setuid/setgid/sticky, which chown
+	   would clear, need a chmod afterwards */
+	fd = openat (dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, perm & 0777);
 	if (fd < 0)
 		return entry_error (ap, err, path, errno, "create");
 	/* blocks come with their offsets: a sparse entry's holes are skipped
@@ -484,16 +514,19 @@ write_file (struct apply *ap, struct archive_entry *e, const char *path, int dir
 			size -= (size_t) n;
 			offset += n;
 		}
+		if (offset > end)
+			end = offset;
 	}
 	if (r != ARCHIVE_EOF)
 		return entry_error (ap, err, path, 0, "read: %s", archive_error_string (ap->tar));
-	if (archive_entry_size_is_set (e) && ftruncate (fd, archive_entry_size (e)) < 0)
+	if (archive_entry_size_is_set (e) && archive_entry_size (e) != end &&
+	    ftruncate (fd, archive_entry_size (e)) < 0)
 		return entry_error (ap, err, path, errno, "truncate");
 	/* chown clears setuid/setgid and file capabilities: owner first, then
 	   xattrs (security.capability), then the mode */
 	if (set_owner (ap, path, fd, -1, NULL, err) < 0 || set_xattrs (ap, e, path, fd, -1, NULL, err) < 0)
 		return -1;
-	if (fchmod (fd, archive_entry_perm (e) & 07777) < 0)
+	if ((perm & 07000) != 0 && fchmod (fd, perm) < 0)
 		return entry_error (ap, err, path, errno, "chmod");
 	entry_times (e, ts);
 	if (futimens (fd, ts) < 0)
@@ -686,6 +719,7 @@ apply_whiteout (struct apply *ap, const char *path, const char *dir, const char 
 	ct_error_t e = NULL;
 	struct stat st;
 
+	parent_stale (ap);
 	if (strcmp (base, WH_OPAQUE) != 0 && has_prefix (base, WH_META_PREFIX))
 		return 0; /* other .wh..wh. names are reserved (aufs metadata): nothing to do */
 	if (strcmp (base, WH_OPAQUE) != 0 &&
@@ -746,7 +780,7 @@ apply_entry (struct apply *ap, struct archive_entry *e, ct_error_t *err)
 	const char *hardlink = archive_entry_hardlink (e);
 	cleanup_free char *path = NULL;
 	cleanup_free char *split = NULL;
-	cleanup_close int dirfd = -1;
+	int dirfd; /* owned by ap's parent cache */
 	const char *dir, *base;
 	mode_t type = archive_entry_filetype (e);
 	struct stat st;
@@ -772,9 +806,14 @@ apply_entry (struct apply *ap, struct archive_entry *e, ct_error_t *err)
 	if (hardlink == NULL && host_ids (ap, e, path, &ap->uid, &ap->gid, err) < 0)
 		return -1;
 
-	dirfd = open_parent (ap, dir, path, err);
-	if (dirfd < 0)
-		return -1;
+	if (ap->parent_dir == NULL || strcmp (ap->parent_dir, dir) != 0) {
+		parent_forget (ap);
+		ap->parent_fd = open_parent (ap, dir, path, err);
+		if (ap->parent_fd < 0)
+			return -1;
+		ap->parent_dir = xstrdup (dir);
+	}
+	dirfd = ap->parent_fd;
 	if (hardlink != NULL) {
 		cleanup_free char *t = clean_path (hardlink);
 		if (strcmp (t, path) == 0)
@@ -947,6 +986,7 @@ apply_release (struct apply *ap)
 	ct_digest_free (ap->digest);
 	free (ap->buf);
 	pathtab_release (&ap->paths);
+	parent_forget (ap);
 }
 
 static int
@@ -984,9 +1024,10 @@ ct_layer_apply (int rootfd, int layerfd, const char *name, const char *diff_id, 
                 ct_error_t *err)
 {
 	struct ct_layer_apply_opts defaults = { 0 };
-	struct apply ap = { .name = name, .o = o ? o : &defaults, .rootfd = rootfd };
+	struct apply ap = { .name = name, .o = o ? o : &defaults, .rootfd = rootfd, .parent_fd = -1 };
 	struct archive_entry *rawentry;
 	enum ct_digest_algo algo = CT_DIGEST_SHA256;
+	mode_t old_umask;
 	int r;
 
 	if (diff_id != NULL && ct_digest_parse (diff_id, &algo, NULL, err) < 0)
@@ -1030,7 +1071,9 @@ ct_layer_apply (int rootfd, int layerfd, const char *name, const char *diff_id, 
 		r = stream_error (&ap, err, true);
 		goto out;
 	}
+	old_umask = umask (0);
 	r = apply_stream (&ap, diff_id, err);
+	umask (old_umask);
 out:
 	apply_release (&ap);
 	return r < 0 ? -1 : 0;
