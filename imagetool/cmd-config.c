@@ -14,6 +14,7 @@
 #include "ocispec/config-edit.h"
 #include "store.h"
 #include "stored.h"
+#include "signals.h"
 #include "strv.h"
 
 /* ------------------------------------------------------------ option values */
@@ -94,19 +95,6 @@ add_ports (const char *s, char ***ports, ct_error_t *err)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int sig;
-} signals[] = {
-	{ "HUP", SIGHUP },   { "INT", SIGINT },       { "QUIT", SIGQUIT }, { "ILL", SIGILL },     { "TRAP", SIGTRAP },
-	{ "ABRT", SIGABRT }, { "IOT", SIGIOT },       { "BUS", SIGBUS },   { "FPE", SIGFPE },     { "KILL", SIGKILL },
-	{ "USR1", SIGUSR1 }, { "SEGV", SIGSEGV },     { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE },   { "ALRM", SIGALRM },
-	{ "TERM", SIGTERM }, { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT },   { "STOP", SIGSTOP },
-	{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN },     { "TTOU", SIGTTOU }, { "URG", SIGURG },     { "XCPU", SIGXCPU },
-	{ "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF }, { "WINCH", SIGWINCH }, { "IO", SIGIO },
-	{ "POLL", SIGPOLL }, { "PWR", SIGPWR },       { "SYS", SIGSYS },
-};
-
 /* "n" of a decimal string, within [min, max]. */
 static bool
 small_number (const char *s, int min, int max, int *out)
@@ -139,11 +127,10 @@ canonical_signal (const char *s, char **out, ct_error_t *err)
 		*p = (char) toupper ((unsigned char) *p);
 	name = strncmp (up, "SIG", 3) == 0 ? up + 3 : up;
 	if (small_number (up, 1, SIGRTMAX, &n)) {
-		for (size_t i = 0; i < CT_ARRAY_SIZE (signals); i++)
-			if (signals[i].sig == n) {
-				xasprintf (out, "SIG%s", signals[i].name);
-				return 0;
-			}
+		if (ct_signal_name (n) != NULL) {
+			xasprintf (out, "SIG%s", ct_signal_name (n));
+			return 0;
+		}
 		if (n >= SIGRTMIN) {
 			if (n == SIGRTMIN)
 				*out = xstrdup ("SIGRTMIN");
@@ -153,11 +140,10 @@ canonical_signal (const char *s, char **out, ct_error_t *err)
 		}
 		return ct_make_error (err, 0, "config: --stop-signal `%s`: not a signal name or number", s);
 	}
-	for (size_t i = 0; i < CT_ARRAY_SIZE (signals); i++)
-		if (strcmp (signals[i].name, name) == 0) {
-			xasprintf (out, "SIG%s", name);
-			return 0;
-		}
+	if (ct_signal_from_name (name) > 0) {
+		xasprintf (out, "SIG%s", name);
+		return 0;
+	}
 	if (strcmp (name, "RTMIN") == 0 || strcmp (name, "RTMAX") == 0) {
 		xasprintf (out, "SIG%s", name);
 		return 0;

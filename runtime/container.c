@@ -19,6 +19,7 @@
 #include "log.h"
 #include "notify.h"
 #include "rootless.h"
+#include "signals.h"
 #include "ocispec/runtime.h"
 #include "spawn.h"
 #include "state.h"
@@ -859,28 +860,11 @@ rt_container_state_doc (const struct rt_container *c, const char *owner, struct 
 	out->owner = (char *) owner;
 }
 
-static const struct {
-	const char *name;
-	int sig;
-} signals[] = {
-	{ "ABRT", SIGABRT }, { "ALRM", SIGALRM },     { "BUS", SIGBUS },       { "CHLD", SIGCHLD },
-	{ "CONT", SIGCONT }, { "FPE", SIGFPE },       { "HUP", SIGHUP },       { "ILL", SIGILL },
-	{ "INT", SIGINT },   { "IO", SIGIO },         { "IOT", SIGIOT },       { "KILL", SIGKILL },
-	{ "PIPE", SIGPIPE }, { "POLL", SIGPOLL },     { "PROF", SIGPROF },     { "PWR", SIGPWR },
-	{ "QUIT", SIGQUIT }, { "SEGV", SIGSEGV },     { "STKFLT", SIGSTKFLT }, { "STOP", SIGSTOP },
-	{ "SYS", SIGSYS },   { "TERM", SIGTERM },     { "TRAP", SIGTRAP },     { "TSTP", SIGTSTP },
-	{ "TTIN", SIGTTIN }, { "TTOU", SIGTTOU },     { "URG", SIGURG },       { "USR1", SIGUSR1 },
-	{ "USR2", SIGUSR2 }, { "VTALRM", SIGVTALRM }, { "WINCH", SIGWINCH },   { "XCPU", SIGXCPU },
-	{ "XFSZ", SIGXFSZ },
-};
-
 int
 rt_parse_signal (const char *s, int *sig, ct_error_t *err)
 {
-	const char *name = s;
 	char *end;
 	long n;
-	size_t i;
 
 	errno = 0;
 	n = strtol (s, &end, 10);
@@ -890,12 +874,9 @@ rt_parse_signal (const char *s, int *sig, ct_error_t *err)
 		*sig = (int) n;
 		return 0;
 	}
-	if (strncasecmp (name, "SIG", 3) == 0)
-		name += 3;
-	for (i = 0; i < CT_ARRAY_SIZE (signals); i++)
-		if (strcasecmp (signals[i].name, name) == 0) {
-			*sig = signals[i].sig;
-			return 0;
-		}
-	return ct_make_error (err, 0, "unknown signal `%s`", s);
+	n = ct_signal_from_name (s);
+	if (n < 0)
+		return ct_make_error (err, 0, "unknown signal `%s`", s);
+	*sig = (int) n;
+	return 0;
 }

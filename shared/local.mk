@@ -20,6 +20,7 @@ libshared_a_SOURCES = \
 	%reldir%/store.c %reldir%/store.h \
 	%reldir%/ocispec/docker-archive.c %reldir%/ocispec/docker-archive.h \
 	%reldir%/id-map.c %reldir%/id-map.h \
+	%reldir%/signals.c %reldir%/signals.h \
 	%reldir%/layer.c %reldir%/layer.h \
 	%reldir%/rootfs-record.c %reldir%/rootfs-record.h \
 	%reldir%/layer-write.c %reldir%/layer-write.h
