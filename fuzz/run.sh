@@ -22,8 +22,8 @@ pkg() { pkg-config "$@"; }
 
 cflags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 	-fno-omit-frame-pointer -I$src -I$src/shared -I$src/runtime -include $build/config.h
-	$(pkg --cflags yajl libseccomp libcap libcrypto)"
-libs="$(pkg --libs yajl libseccomp libcap libcrypto)"
+	$(pkg --cflags yajl libseccomp libcap libcrypto libarchive)"
+libs="$(pkg --libs yajl libseccomp libcap libcrypto libarchive)"
 
 # Sources of each target besides its own file.
 shared_srcs() { ls "$src"/shared/*.c "$src"/shared/ocispec/*.c; }
