@@ -167,11 +167,11 @@ check_image (const struct ct_manifest *m, const struct ct_image_config *ic, cons
 	size_t i;
 
 	if (n_diff != m->n_layers)
-		return ct_make_error (err, EINVAL, "`%s`: the manifest has %zu layers, the config %zu diff_ids", ref,
+		return ct_make_error (err, 0, "`%s`: the manifest has %zu layers, the config %zu diff_ids", ref,
 		                      m->n_layers, n_diff);
 	for (i = 0; i < m->n_layers; i++)
 		if (!ct_image_layer_type_known (m->layers[i].media_type))
-			return ct_make_error (err, ENOTSUP, "`%s`: layer %s: media type `%s` cannot be unpacked", ref,
+			return ct_make_error (err, 0, "`%s`: layer %s: media type `%s` cannot be unpacked", ref,
 			                      m->layers[i].digest, m->layers[i].media_type);
 	return 0;
 }
@@ -234,13 +234,11 @@ cmd_unpack (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	if (geteuid () != 0)
 		o.rootless = true;
 	if (o.overlay && o.rootless) {
-		ct_make_error (err, EPERM,
-		               "unpack --overlay needs root (overlayfs is mounted in the host's namespace)");
+		ct_make_error (err, 0, "unpack --overlay needs root (overlayfs is mounted in the host's namespace)");
 		goto out;
 	}
 	if (o.overlay && (o.n_uid_map > 0 || o.n_gid_map > 0)) {
-		ct_make_error (err, EINVAL,
-		               "unpack --overlay takes no --uid-map/--gid-map (the layer cache is shared)");
+		ct_make_error (err, 0, "unpack --overlay takes no --uid-map/--gid-map (the layer cache is shared)");
 		goto out;
 	}
 
@@ -337,11 +335,11 @@ cmd_umount (struct ct_globals *g, int argc, char **argv, ct_error_t *err)
 	c = meta.overlay;
 	ct_bundle_meta_clear (&meta);
 	if (!c)
-		return ct_make_error (err, EINVAL, "umount `%s`: the bundle was not unpacked with --overlay", bundle);
+		return ct_make_error (err, 0, "umount `%s`: the bundle was not unpacked with --overlay", bundle);
 	xasprintf (&rootfs, "%s/%s", bundle, CT_BUNDLE_ROOTFS);
 	if (umount2 (rootfs, UMOUNT_NOFOLLOW) < 0) {
 		if (errno == EINVAL)
-			return ct_make_error (err, EINVAL, "umount `%s`: not mounted", rootfs);
+			return ct_make_error (err, 0, "umount `%s`: not mounted", rootfs);
 		return ct_make_error (err, errno, "umount `%s`", rootfs);
 	}
 	return 0;

@@ -26,11 +26,11 @@ diff_hex (const char *diff_id, const char **hex, ct_error_t *err)
 	size_t i;
 
 	if (strncmp (diff_id, "sha256:", 7) != 0 || strlen (diff_id) != 7 + 64)
-		return ct_make_error (err, EINVAL, "diff_id `%s` is not a sha256 digest", diff_id);
+		return ct_make_error (err, 0, "diff_id `%s` is not a sha256 digest", diff_id);
 	h = diff_id + 7;
 	for (i = 0; i < 64; i++)
 		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
-			return ct_make_error (err, EINVAL, "diff_id `%s` is not a sha256 digest", diff_id);
+			return ct_make_error (err, 0, "diff_id `%s` is not a sha256 digest", diff_id);
 	*hex = h;
 	return 0;
 }
@@ -127,8 +127,7 @@ mount_overlay (struct ct_layout *l, const struct ct_image_config *ic, size_t n, 
 	len += (size_t) snprintf (opts + len, cap - len, ",upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d", upper,
 	                          work);
 	if (len >= (size_t) getpagesize ())
-		return ct_make_error (err, E2BIG, "unpack --overlay: %zu layers are more than one overlay mount takes",
-		                      n);
+		return ct_make_error (err, 0, "unpack --overlay: %zu layers are more than one overlay mount takes", n);
 
 	cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	cache = openat (ct_layout_dirfd (l), CACHE_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
