@@ -7,7 +7,8 @@
 # plus a floor: SHA-256 (openssl, the implementation cimage uses) of the same
 # compressed bytes, what any verified pull must at least do.  Ratios matter, not absolute numbers.
 #   bench/image.sh BUILDDIR [RUNS]     (root for debootstrap; the rootfs is cached
-#                                       in $CT_BENCH_CACHE, default /var/tmp/ct-bench)
+#                                       in $CT_BENCH_CACHE, default /var/tmp/ct-bench;
+#                                       CT_BENCH_UNPACK_FS="disk tmpfs" by default)
 set -euo pipefail
 
 build=$(cd "${1:?usage: bench/image.sh BUILDDIR [RUNS]}" && pwd)
@@ -153,7 +154,7 @@ tar_floor() {
 
 # On the work directory's file system, and on tmpfs (/dev/shm), where the
 # kernel's own cost of creating files does not hide the tools' cost.
-for fs in disk tmpfs; do
+for fs in ${CT_BENCH_UNPACK_FS:-disk tmpfs}; do
 ub=$work/b
 if [ "$fs" = tmpfs ]; then
 	[ -d /dev/shm ] && [ -w /dev/shm ] || continue
