@@ -1,6 +1,7 @@
 #include "common.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <archive.h>
 #include <archive_entry.h>
 #include <sys/stat.h>
@@ -48,6 +49,26 @@ struct pathtab {
 	size_t cap, used;
 };
 
+/* Decompressing and hashing run on a thread of their own, ahead of the
+   thread that creates the files (what `gzip -d | tar -x` gets from two
+   processes): a ring of IO_BUF buffers between them.  Slots [head,
+   head+count) are filled; the consumer holds slot `head` (handed to the
+   tar reader) until it asks for the next one. */
+#define IN_SLOTS 4
+struct inflow {
+	pthread_t thread;
+	bool started;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *buf[IN_SLOTS];
+	la_ssize_t len[IN_SLOTS];
+	size_t head, count;
+	bool held;
+	bool done; /* the reader stopped: end of stream, or error_msg */
+	char *error_msg;
+	bool stop; /* the consumer gave up: the reader must end */
+};
+
 struct apply {
 	const char *name; /* the layer, for messages */
 	const struct ct_layer_apply_opts *o;
@@ -55,7 +76,7 @@ struct apply {
 	struct archive *tar;
 	struct archive *raw;
 	struct ct_digester *digest;
-	char *buf; /* IO_BUF bytes: what tar_read() last handed to `tar` */
+	struct inflow in; /* the decompressed stream, from its reader thread */
 	bool raw_failed;
 	uint32_t root_uid, root_gid; /* host ids of container 0:0, for created parents */
 	bool root_ids_mapped;
@@ -68,6 +89,9 @@ struct apply {
 	   one above it) */
 	char *parent_dir;
 	int parent_fd;
+	gid_t parent_gid; /* its group: a new file there gets it or our egid */
+	uid_t euid;       /* who creates the files: owner enough when ids match */
+	gid_t egid;
 };
 
 /* ---- path table ---- */
@@ -483,23 +507,28 @@ remove_existing (struct apply *ap, int dirfd, const char *base, const char *path
 	return 0;
 }
 
+/* A new regular file at dirfd/base, created with its final permissions
+   (the umask is 0 while a layer is applied, ct_layer_apply): only
+   setuid/setgid/sticky, which chown would clear, need a chmod afterwards.
+   -1 with errno (EEXIST: something is there). */
 static int
-write_file (struct apply *ap, struct archive_entry *e, const char *path, int dirfd, const char *base, ct_error_t *err)
+create_file (struct archive_entry *e, int dirfd, const char *base)
 {
-	cleanup_close int fd = -1;
+	return openat (dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	               archive_entry_perm (e) & 0777);
+}
+
+/* The content and metadata of the file just created as fd (taken). */
+static int
+fill_file (struct apply *ap, struct archive_entry *e, const char *path, int fd_in, ct_error_t *err)
+{
+	cleanup_close int fd = fd_in;
 	struct timespec ts[2];
 	const void *block;
 	size_t size;
 	la_int64_t offset, end = 0;
 	mode_t perm = archive_entry_perm (e) & 07777;
 	int r;
-
-	/* created with its final permissions (the umask is 0 while a layer is
-	   applied, ct_layer_apply): only setuid/setgid/sticky, which chown
-	   would clear, need a chmod afterwards */
-	fd = openat (dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, perm & 0777);
-	if (fd < 0)
-		return entry_error (ap, err, path, errno, "create");
 	/* blocks come with their offsets: a sparse entry's holes are skipped
 	   and stay holes; ftruncate makes the trailing one */
 	while ((r = archive_read_data_block (ap->tar, &block, &size, &offset)) == ARCHIVE_OK) {
@@ -523,8 +552,12 @@ write_file (struct apply *ap, struct archive_entry *e, const char *path, int dir
 	    ftruncate (fd, archive_entry_size (e)) < 0)
 		return entry_error (ap, err, path, errno, "truncate");
 	/* chown clears setuid/setgid and file capabilities: owner first, then
-	   xattrs (security.capability), then the mode */
-	if (set_owner (ap, path, fd, -1, NULL, err) < 0 || set_xattrs (ap, e, path, fd, -1, NULL, err) < 0)
+	   xattrs (security.capability), then the mode.  A file created with
+	   the ids asked for needs no chown: ours, in a directory of our group. */
+	if (!(ap->uid == ap->euid && ap->gid == ap->egid && ap->parent_gid == ap->egid) &&
+	    set_owner (ap, path, fd, -1, NULL, err) < 0)
+		return -1;
+	if (set_xattrs (ap, e, path, fd, -1, NULL, err) < 0)
 		return -1;
 	if ((perm & 07000) != 0 && fchmod (fd, perm) < 0)
 		return entry_error (ap, err, path, errno, "chmod");
@@ -534,6 +567,16 @@ write_file (struct apply *ap, struct archive_entry *e, const char *path, int dir
 	if (close (steal_fd (&fd)) < 0)
 		return entry_error (ap, err, path, errno, "close");
 	return 0;
+}
+
+static int
+write_file (struct apply *ap, struct archive_entry *e, const char *path, int dirfd, const char *base, ct_error_t *err)
+{
+	int fd = create_file (e, dirfd, base);
+
+	if (fd < 0)
+		return entry_error (ap, err, path, errno, "create");
+	return fill_file (ap, e, path, fd, err);
 }
 
 /* A directory: created (or kept, with its contents), owner and xattrs now;
@@ -807,13 +850,35 @@ apply_entry (struct apply *ap, struct archive_entry *e, ct_error_t *err)
 		return -1;
 
 	if (ap->parent_dir == NULL || strcmp (ap->parent_dir, dir) != 0) {
+		struct stat pst;
+
 		parent_forget (ap);
 		ap->parent_fd = open_parent (ap, dir, path, err);
 		if (ap->parent_fd < 0)
 			return -1;
+		if (fstat (ap->parent_fd, &pst) < 0)
+			return entry_error (ap, err, path, errno, "stat its directory");
+		ap->parent_gid = pst.st_gid;
 		ap->parent_dir = xstrdup (dir);
 	}
 	dirfd = ap->parent_fd;
+	/* the common case, a new regular file: create it first, look at what
+	   is there only when something is */
+	if (hardlink == NULL && type == AE_IFREG) {
+		int fd;
+
+		if (note_dir_times (ap, dir, dirfd, err) < 0)
+			return -1;
+		fd = create_file (e, dirfd, base);
+		if (fd >= 0) {
+			if (fill_file (ap, e, path, fd, err) < 0)
+				return -1;
+			mark_layer (ap, path);
+			return 0;
+		}
+		if (errno != EEXIST)
+			return entry_error (ap, err, path, errno, "create");
+	}
 	if (hardlink != NULL) {
 		cleanup_free char *t = clean_path (hardlink);
 		if (strcmp (t, path) == 0)
@@ -930,24 +995,127 @@ finish_dirs (struct apply *ap, ct_error_t *err)
 
 /* ---- the stream ---- */
 
+/* The reader thread: decompress, hash, hand over, until the end. */
+static void *
+inflow_run (void *data)
+{
+	struct apply *ap = data;
+	struct inflow *in = &ap->in;
+	ct_error_t err = NULL;
+
+	for (;;) {
+		size_t slot;
+		la_ssize_t n;
+
+		pthread_mutex_lock (&in->mu);
+		while (in->count == IN_SLOTS && !in->stop)
+			pthread_cond_wait (&in->cv, &in->mu);
+		slot = (in->head + in->count) % IN_SLOTS;
+		pthread_mutex_unlock (&in->mu);
+		if (in->stop)
+			break;
+		/* the slot is ours: the consumer never looks past head+count */
+		n = archive_read_data (ap->raw, in->buf[slot], IO_BUF);
+		if (n > 0 && ct_digest_update (ap->digest, in->buf[slot], (size_t) n, &err) < 0) {
+			pthread_mutex_lock (&in->mu);
+			in->error_msg = xstrdup (err->msg);
+			ct_error_release (&err);
+			in->done = true;
+			pthread_cond_broadcast (&in->cv);
+			pthread_mutex_unlock (&in->mu);
+			break;
+		}
+		pthread_mutex_lock (&in->mu);
+		if (n > 0) {
+			in->len[slot] = n;
+			in->count++;
+		} else {
+			if (n < 0)
+				in->error_msg = xstrdup (archive_error_string (ap->raw) ? archive_error_string (ap->raw)
+				                                                        : "read error");
+			in->done = true;
+		}
+		pthread_cond_broadcast (&in->cv);
+		pthread_mutex_unlock (&in->mu);
+		if (n <= 0)
+			break;
+	}
+	return NULL;
+}
+
+static int
+inflow_start (struct apply *ap, ct_error_t *err)
+{
+	struct inflow *in = &ap->in;
+	int r;
+
+	for (size_t i = 0; i < IN_SLOTS; i++)
+		in->buf[i] = xmalloc (IO_BUF);
+	r = pthread_create (&in->thread, NULL, inflow_run, ap);
+	if (r != 0)
+		return ct_make_error (err, r, "layer %s: start the reader thread", ap->name);
+	in->started = true;
+	return 0;
+}
+
+/* Stop the reader (wherever it is) and wait for it. */
+static void
+inflow_end (struct apply *ap)
+{
+	struct inflow *in = &ap->in;
+
+	if (in->started) {
+		pthread_mutex_lock (&in->mu);
+		in->stop = true;
+		pthread_cond_broadcast (&in->cv);
+		pthread_mutex_unlock (&in->mu);
+		pthread_join (in->thread, NULL);
+		in->started = false;
+	}
+	for (size_t i = 0; i < IN_SLOTS; i++) {
+		free (in->buf[i]);
+		in->buf[i] = NULL;
+	}
+	free (in->error_msg);
+	in->error_msg = NULL;
+}
+
+/* The next filled buffer (the previous one goes back to the reader):
+   > 0 bytes, 0 at the end, -1 on the reader's error (in->error_msg). */
+static la_ssize_t
+inflow_next (struct inflow *in, const void **buf)
+{
+	la_ssize_t n;
+
+	pthread_mutex_lock (&in->mu);
+	if (in->held) {
+		in->head = (in->head + 1) % IN_SLOTS;
+		in->count--;
+		in->held = false;
+		pthread_cond_broadcast (&in->cv);
+	}
+	while (in->count == 0 && !in->done)
+		pthread_cond_wait (&in->cv, &in->mu);
+	if (in->count > 0) {
+		in->held = true;
+		*buf = in->buf[in->head];
+		n = in->len[in->head];
+	} else
+		n = in->error_msg != NULL ? -1 : 0;
+	pthread_mutex_unlock (&in->mu);
+	return n;
+}
+
 static la_ssize_t
 tar_read (struct archive *a, void *data, const void **buf)
 {
 	struct apply *ap = data;
-	ct_error_t err = NULL;
-	la_ssize_t n = archive_read_data (ap->raw, ap->buf, IO_BUF);
+	la_ssize_t n = inflow_next (&ap->in, buf);
 
 	if (n < 0) {
 		ap->raw_failed = true;
-		archive_set_error (a, archive_errno (ap->raw), "%s", archive_error_string (ap->raw));
-		return -1;
+		archive_set_error (a, EIO, "%s", ap->in.error_msg);
 	}
-	if (n > 0 && ct_digest_update (ap->digest, ap->buf, (size_t) n, &err) < 0) {
-		archive_set_error (a, ct_error_status (err), "%s", err->msg);
-		ct_error_release (&err);
-		return -1;
-	}
-	*buf = ap->buf;
 	return n;
 }
 
@@ -966,25 +1134,29 @@ stream_error (struct apply *ap, ct_error_t *err, bool first)
 static int
 drain_raw (struct apply *ap, ct_error_t *err)
 {
+	const void *buf;
 	la_ssize_t n;
 
-	while ((n = archive_read_data (ap->raw, ap->buf, IO_BUF)) > 0)
-		if (ct_digest_update (ap->digest, ap->buf, (size_t) n, err) < 0)
-			return -1;
+	while ((n = inflow_next (&ap->in, &buf)) > 0)
+		;
 	if (n < 0)
-		return ct_make_error (err, 0, "layer %s: decompress: %s", ap->name, archive_error_string (ap->raw));
+		return ct_make_error (err, 0, "layer %s: decompress: %s", ap->name, ap->in.error_msg);
+	/* the reader is done: the digest is whole */
+	inflow_end (ap);
 	return 0;
 }
 
 static void
 apply_release (struct apply *ap)
 {
+	inflow_end (ap);
 	if (ap->tar)
 		archive_read_free (ap->tar);
 	if (ap->raw)
 		archive_read_free (ap->raw);
 	ct_digest_free (ap->digest);
-	free (ap->buf);
+	pthread_mutex_destroy (&ap->in.mu);
+	pthread_cond_destroy (&ap->in.cv);
 	pathtab_release (&ap->paths);
 	parent_forget (ap);
 }
@@ -1024,7 +1196,12 @@ ct_layer_apply (int rootfd, int layerfd, const char *name, const char *diff_id, 
                 ct_error_t *err)
 {
 	struct ct_layer_apply_opts defaults = { 0 };
-	struct apply ap = { .name = name, .o = o ? o : &defaults, .rootfd = rootfd, .parent_fd = -1 };
+	struct apply ap = { .name = name,
+		            .o = o ? o : &defaults,
+		            .rootfd = rootfd,
+		            .parent_fd = -1,
+		            .euid = geteuid (),
+		            .egid = getegid () };
 	struct archive_entry *rawentry;
 	enum ct_digest_algo algo = CT_DIGEST_SHA256;
 	mode_t old_umask;
@@ -1037,7 +1214,8 @@ ct_layer_apply (int rootfd, int layerfd, const char *name, const char *diff_id, 
 		return -1;
 	ap.root_ids_mapped = ct_id_map_to_host (ap.o->uid_map, ap.o->n_uid_map, 0, &ap.root_uid) &&
 	                     ct_id_map_to_host (ap.o->gid_map, ap.o->n_gid_map, 0, &ap.root_gid);
-	ap.buf = xmalloc (IO_BUF);
+	pthread_mutex_init (&ap.in.mu, NULL);
+	pthread_cond_init (&ap.in.cv, NULL);
 
 	ap.raw = archive_read_new ();
 	ap.tar = archive_read_new ();
@@ -1065,6 +1243,10 @@ ct_layer_apply (int rootfd, int layerfd, const char *name, const char *diff_id, 
 	}
 	if (r != ARCHIVE_OK) {
 		r = ct_make_error (err, 0, "layer %s: decompress: %s", name, archive_error_string (ap.raw));
+		goto out;
+	}
+	if (inflow_start (&ap, err) < 0) {
+		r = -1;
 		goto out;
 	}
 	if (archive_read_open (ap.tar, &ap, NULL, tar_read, NULL) != ARCHIVE_OK) {
