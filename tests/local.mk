@@ -15,7 +15,7 @@ AM_TESTS_ENVIRONMENT = \
 UNIT_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
 UNIT_TESTS =
 BATS_TESTS =
-EXTRA_DIST += %reldir%/unit/tap.h
+EXTRA_DIST += %reldir%/unit/tap.h %reldir%/unit/tap-fs.h
 
 include %reldir%/unit/local.mk
 include %reldir%/helpers/local.mk

@@ -6,36 +6,8 @@
 
 #include "fs.h"
 #include "rootfs-record.h"
+#include "tap-fs.h"
 #include "tap.h"
-
-static char *
-mk_tmpdir (void)
-{
-	char tmpl[] = "/tmp/test-rootfs-record-XXXXXX";
-	char *d = mkdtemp (tmpl);
-	return d ? xstrdup (d) : NULL;
-}
-
-static void
-rm_dir (const char *d)
-{
-	ct_error_t err = NULL;
-	if (ct_fs_rm_rf_at (AT_FDCWD, d, &err) < 0)
-		ct_error_release (&err);
-}
-
-static int
-put (int dirfd, const char *name, const char *text)
-{
-	int fd = openat (dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write (fd, text, strlen (text));
-	close (fd);
-	return n == (ssize_t) strlen (text) ? 0 : -1;
-}
 
 /* The record of dirfd as text (malloc'd). */
 static char *

@@ -6,26 +6,11 @@
 #include "digest.h"
 #include "fs.h"
 #include "store.h"
+#include "tap-fs.h"
 #include "tap.h"
 
 /* sha256 of "hello" */
 #define HELLO "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
-
-static char *
-mk_tmpdir (void)
-{
-	char tmpl[] = "/tmp/test-store-XXXXXX";
-	char *d = mkdtemp (tmpl);
-	return d ? xstrdup (d) : NULL;
-}
-
-static void
-rm_dir (const char *d)
-{
-	ct_error_t err = NULL;
-	if (ct_fs_rm_rf_at (AT_FDCWD, d, &err) < 0)
-		ct_error_release (&err);
-}
 
 static int
 count_entries (const char *dir)
