@@ -33,6 +33,7 @@ EXTRA_DIST += \
 	%reldir%/lib/helpers.bash \
 	%reldir%/fixtures/mk-busybox-rootfs.sh \
 	%reldir%/fixtures/mk-busybox-image.sh \
+	%reldir%/fixtures/mk-index-image.sh \
 	%reldir%/fixtures/mk-evil-archive.py \
 	%reldir%/fixtures/mk-layered-image.py \
 	%reldir%/helpers/treecmp.py \
