@@ -278,17 +278,6 @@ out:
 
 /* ------------------------------------------------------------ annotations */
 
-static void
-map_add (struct ct_rt_map *m, const char *key, const char *value)
-{
-	m->keys = xreallocarray (m->keys, m->n + 2, sizeof (char *));
-	m->values = xreallocarray (m->values, m->n + 2, sizeof (char *));
-	m->keys[m->n] = xstrdup (key);
-	m->values[m->n] = xstrdup (value);
-	m->n++;
-	m->keys[m->n] = m->values[m->n] = NULL;
-}
-
 /* An implied annotation; a label of the same key wins (conversion.md
    "Annotations": the value in Config.Labels MUST take precedence). */
 static void
@@ -300,7 +289,7 @@ implied (struct ct_rt_map *m, const char *suffix, const char *value)
 		return;
 	xasprintf (&key, ANN_PREFIX "%s", suffix);
 	if (ct_rt_map_get (m, key) == NULL)
-		map_add (m, key, value);
+		ct_rt_map_set (m, key, value);
 }
 
 static int
@@ -333,7 +322,7 @@ set_annotations (struct ct_rt_spec *s, const struct ct_image_config *ic)
 
 	for (size_t i = 0; i < ic->config.labels.n; i++)
 		if (ct_rt_map_get (m, ic->config.labels.keys[i]) == NULL)
-			map_add (m, ic->config.labels.keys[i], ic->config.labels.values[i]);
+			ct_rt_map_set (m, ic->config.labels.keys[i], ic->config.labels.values[i]);
 	if (ic->os_features != NULL && ic->os_features[0] != NULL)
 		features = ct_strv_join (ic->os_features, ",");
 	implied (m, "os", ic->os);

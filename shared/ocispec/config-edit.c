@@ -75,20 +75,7 @@ ct_config_edit_empty (const struct ct_config_edit *e)
 void
 ct_config_edit_set_label (struct ct_config_edit *e, const char *key, const char *value)
 {
-	struct ct_rt_map *m = &e->labels;
-
-	for (size_t i = 0; i < m->n; i++)
-		if (strcmp (m->keys[i], key) == 0) {
-			free (m->values[i]);
-			m->values[i] = xstrdup (value);
-			return;
-		}
-	m->keys = xreallocarray (m->keys, m->n + 2, sizeof (char *));
-	m->values = xreallocarray (m->values, m->n + 2, sizeof (char *));
-	m->keys[m->n] = xstrdup (key);
-	m->values[m->n] = xstrdup (value);
-	m->n++;
-	m->keys[m->n] = m->values[m->n] = NULL;
+	ct_rt_map_set (&e->labels, key, value);
 }
 
 void

@@ -47,25 +47,6 @@ map_copy (struct ct_rt_map *dst, const struct ct_rt_map *src)
 	}
 }
 
-static void
-map_set (struct ct_rt_map *m, const char *key, const char *value)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (strcmp (m->keys[i], key) == 0) {
-			free (m->values[i]);
-			m->values[i] = xstrdup (value);
-			return;
-		}
-	/* Keep both vectors NULL-terminated like ct_json_get_strmap's. */
-	m->keys = xreallocarray (m->keys, m->n + 2, sizeof (char *));
-	m->values = xreallocarray (m->values, m->n + 2, sizeof (char *));
-	m->keys[m->n] = xstrdup (key);
-	m->values[m->n] = xstrdup (value);
-	m->n++;
-	m->keys[m->n] = NULL;
-	m->values[m->n] = NULL;
-}
-
 static char *
 dup_or_null (const char *s)
 {
@@ -1020,7 +1001,7 @@ ct_descriptor_annotation (const struct ct_descriptor *d, const char *key)
 void
 ct_descriptor_set_annotation (struct ct_descriptor *d, const char *key, const char *value)
 {
-	map_set (&d->annotations, key, value);
+	ct_rt_map_set (&d->annotations, key, value);
 }
 
 static void

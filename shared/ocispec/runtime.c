@@ -187,6 +187,24 @@ ct_rt_map_get (const struct ct_rt_map *m, const char *key)
 	return NULL;
 }
 
+void
+ct_rt_map_set (struct ct_rt_map *m, const char *key, const char *value)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp (m->keys[i], key) == 0) {
+			free (m->values[i]);
+			m->values[i] = xstrdup (value);
+			return;
+		}
+	m->keys = xreallocarray (m->keys, m->n + 2, sizeof (char *));
+	m->values = xreallocarray (m->values, m->n + 2, sizeof (char *));
+	m->keys[m->n] = xstrdup (key);
+	m->values[m->n] = xstrdup (value);
+	m->n++;
+	m->keys[m->n] = NULL;
+	m->values[m->n] = NULL;
+}
+
 static int
 dec_map (yajl_val obj, const char *path, const char *key, struct ct_rt_map *m, bool *present, ct_error_t *err)
 {

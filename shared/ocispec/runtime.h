@@ -37,6 +37,9 @@ struct ct_rt_map {
 
 /* Value of `key` in m, or NULL. */
 const char *ct_rt_map_get (const struct ct_rt_map *m, const char *key);
+/* Set key to a copy of value: replaced where it is, else appended (both
+   vectors stay NULL-terminated, as ct_json_get_strmap leaves them). */
+void ct_rt_map_set (struct ct_rt_map *m, const char *key, const char *value);
 
 /* defs.json IDMapping (linux.uidMappings, mounts[].uidMappings ...) */
 struct ct_rt_id_mapping {
