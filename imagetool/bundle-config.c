@@ -86,24 +86,31 @@ skip_line (const char *line)
 static int
 read_account_file (int rootfd, const char *path, char **buf, ct_error_t *err)
 {
+	cleanup_close int pathfd = -1;
 	cleanup_close int fd = -1;
+	char proc[64];
 	struct stat st;
 	size_t len;
 
 	*buf = NULL;
-	/* O_NONBLOCK: a FIFO planted there must not hang the unpack */
-	fd = ct_fs_openat_beneath (rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, err);
-	if (fd < 0) {
+	/* O_PATH first: a device or FIFO planted there is refused before any
+	   open(2) of it (a driver's open has effects; a FIFO would block) */
+	pathfd = ct_fs_openat_beneath (rootfd, path, O_PATH, 0, err);
+	if (pathfd < 0) {
 		if (ct_error_status (*err) == ENOENT) {
 			ct_error_release (err);
 			return 0;
 		}
 		return -1;
 	}
-	if (fstat (fd, &st) < 0)
+	if (fstat (pathfd, &st) < 0)
 		return ct_make_error (err, errno, "stat `%s`", path);
 	if (!S_ISREG (st.st_mode))
 		return ct_make_error (err, 0, "`%s` is not a regular file", path);
+	snprintf (proc, sizeof proc, "/proc/self/fd/%d", pathfd);
+	fd = open (proc, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_make_error (err, errno, "open `%s`", path);
 	if (ct_fs_read_all_fd (fd, ACCOUNT_FILE_MAX, buf, &len, err) < 0)
 		return ct_error_wrap (err, "read `%s`", path);
 	return 0;
