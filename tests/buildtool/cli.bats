@@ -9,14 +9,6 @@ load ../lib/helpers
 
 bats_require_minimum_version 1.5.0
 
-# Run with stdout and stderr apart ($output / $stderr); show both on failure.
-run_split() {
-	run --separate-stderr "$@"
-	echo "$* (status=$status)"
-	echo "stdout: $output"
-	echo "stderr: $stderr"
-}
-
 @test "cbuild --help lists the commands and every option of the design" {
 	for flag in --help -h; do
 		run_split "$CBUILD" "$flag"

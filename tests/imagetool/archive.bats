@@ -10,13 +10,6 @@ load ../lib/helpers
 
 bats_require_minimum_version 1.5.0
 
-run_split() {
-	run --separate-stderr "$@"
-	echo "$* (status=$status)"
-	echo "stdout: $output"
-	echo "stderr: $stderr"
-}
-
 setup_file() {
 	# The busybox image, once: an OCI layout that is also a store.
 	FIXTURE=$BATS_FILE_TMPDIR/fixture

@@ -14,14 +14,6 @@ COMMANDS=(pull push copy images inspect tag rm gc history unpack umount commit c
 # The ones not implemented yet.
 PLANNED=()
 
-# Run with stdout and stderr apart ($output / $stderr); show both on failure.
-run_split() {
-	run --separate-stderr "$@"
-	echo "$* (status=$status)"
-	echo "stdout: $output"
-	echo "stderr: $stderr"
-}
-
 @test "cimage --help lists every command and the global options" {
 	for flag in --help -h; do
 		run_split "$CIMAGE" "$flag"

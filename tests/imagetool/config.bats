@@ -12,13 +12,6 @@ load ../lib/helpers
 
 bats_require_minimum_version 1.5.0
 
-run_split() {
-	run --separate-stderr "$@"
-	echo "$* (status=$status)"
-	echo "stdout: $output"
-	echo "stderr: $stderr"
-}
-
 setup_file() {
 	if command -v busybox >/dev/null; then
 		"$FIXTURES/mk-busybox-image.sh" "$BATS_FILE_TMPDIR/fixture" busybox:latest >"$BATS_FILE_TMPDIR/digest"

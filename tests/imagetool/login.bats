@@ -28,13 +28,6 @@ teardown() {
 	registry_stop
 }
 
-run_split() {
-	run --separate-stderr "$@"
-	echo "$* (status=$status)"
-	echo "stdout: $output"
-	echo "stderr: $stderr"
-}
-
 @test "login stores the credentials (mode 0600) where skopeo finds them; logout removes them" {
 	run_split "$CIMAGE" login -u "$REGISTRY_USER" -p "$REGISTRY_PASS" "$REGISTRY"
 	[ "$status" -eq 0 ]

@@ -34,13 +34,6 @@ ci() {
 	"$CIMAGE" --store "$S" "$@"
 }
 
-run_split() {
-	run --separate-stderr "$@"
-	echo "$* (status=$status)"
-	echo "stdout: $output"
-	echo "stderr: $stderr"
-}
-
 diff_hex() {
 	local m
 	m=$(jq -r '.manifests[0].digest' "$S/index.json")

@@ -24,13 +24,6 @@ setup() {
 	export CIMAGE_STORE=$BATS_TEST_TMPDIR/store
 }
 
-run_split() {
-	run --separate-stderr "$@"
-	echo "$* (status=$status)"
-	echo "stdout: $output"
-	echo "stderr: $stderr"
-}
-
 # The store holds nothing but what a good pull would have left: every blob
 # matches its name, no name points anywhere, tmp/ is empty.
 store_clean() {

@@ -35,13 +35,6 @@ setup() {
 	export CIMAGE_STORE=$BATS_TEST_TMPDIR/store
 }
 
-run_split() {
-	run --separate-stderr "$@"
-	echo "$* (status=$status)"
-	echo "stdout: $output"
-	echo "stderr: $stderr"
-}
-
 # The digest the registry serves for REPO:TAG.
 remote_digest() {
 	skopeo inspect --tls-verify=false --raw "docker://$REGISTRY/$1" | sha256sum | sed 's/^/sha256:/; s/ .*//'

@@ -41,13 +41,6 @@ teardown() {
 	registry_stop
 }
 
-run_split() {
-	run --separate-stderr "$@"
-	echo "$* (status=$status)"
-	echo "stdout: $output"
-	echo "stderr: $stderr"
-}
-
 # No blob file and no temporary file left in layout $1 for digest $2.
 nothing_stored() {
 	[ ! -e "$1/blobs/sha256/${2#sha256:}" ]

@@ -11,13 +11,6 @@ load ../lib/helpers
 
 bats_require_minimum_version 1.5.0
 
-run_split() {
-	run --separate-stderr "$@"
-	echo "$* (status=$status)"
-	echo "stdout: $output"
-	echo "stderr: $stderr"
-}
-
 setup_file() {
 	# One fixture for the file; every test copies it (making it gzips a rootfs).
 	if command -v busybox >/dev/null; then

@@ -17,13 +17,6 @@ TREECMP=$CT_SRCDIR/tests/helpers/treecmp.py
 HOSTILE_OK=(dotdot absolute symlink-abs symlink-rel symlink-dir)
 HOSTILE_BAD=(hardlink-host hardlink-sentinel hardlink-dir symlink-loop whiteout-dotdot root-symlink not-tar)
 
-run_split() {
-	run --separate-stderr "$@"
-	echo "$* (status=$status)"
-	echo "stdout: $output"
-	echo "stderr: $stderr"
-}
-
 setup_file() {
 	command -v python3 >/dev/null && command -v zstd >/dev/null || return 0
 	local F=$BATS_FILE_TMPDIR

@@ -23,6 +23,15 @@ sane_run() {
 	echo "$output" >&2
 }
 
+# `run` with stdout ($output) and stderr ($stderr) apart; both shown when the
+# test fails.
+run_split() {
+	run --separate-stderr "$@"
+	echo "$* (status=$status)"
+	echo "stdout: $output"
+	echo "stderr: $stderr"
+}
+
 # Skip the test unless every named requirement holds.
 requires() {
 	local req
