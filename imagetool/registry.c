@@ -1448,6 +1448,19 @@ job_finish (struct ct_registry *r, struct job *j, CURLcode c, struct ct_progress
 		j->not_before = now_s () + backoff_s (j->attempts++, j->x.status == 429 ? j->x.retry_after : 0);
 		return 0;
 	}
+	/* 416 to a resume: every byte had arrived before the connection broke
+	   (the commit checks them), or the registry disagrees about the size
+	   and the download starts over once. */
+	if (j->x.status == 416 && j->x.writer != NULL && ct_blob_writer_offset (j->x.writer) > 0) {
+		if (ct_blob_writer_offset (j->x.writer) == j->d->size)
+			j->x.status = 206;
+		else if (j->attempts < MAX_RETRIES) {
+			ct_blob_writer_free (j->x.writer);
+			j->x.writer = NULL;
+			j->attempts++;
+			return 0;
+		}
+	}
 	if (j->x.status != 200 && j->x.status != 206)
 		return http_error (r, &j->x, what, err);
 	if (j->x.writer == NULL || ct_blob_writer_commit (j->x.writer, NULL, err) < 0) {

@@ -15,6 +15,9 @@ name picks the misbehaviour:
   truncate      the first layer GET announces the full size, sends half and
                 closes; a Range request gets the rest (206)
   restart       like truncate, but a Range request gets the whole blob (200)
+  allsent       the first layer GET announces one byte more than the layer,
+                sends the whole layer and closes; a Range request from the
+                layer's end gets 416 (nothing left to send)
   bigmanifest   a 5 MiB manifest with Content-Length
   bigstream     a 5 MiB manifest without Content-Length
   badtype       the manifest has Content-Type application/vnd.example.thing+json
@@ -176,6 +179,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.error(503, "UNAVAILABLE")
             return
         rng = self.headers.get("Range")
+        if mode == "allsent" and self.command == "GET":
+            if rng is None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(data) + 1))
+                self.end_headers()
+                self.wfile.write(data)
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            start = int(rng.split("=")[1].split("-")[0])
+            if start >= len(data):
+                self.send(416, b"", "application/octet-stream",
+                          {"Content-Range": "bytes */%d" % len(data)})
+                return
         if mode in ("truncate", "restart") and self.command == "GET":
             if rng is None:
                 self.send_response(200)

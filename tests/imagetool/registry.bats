@@ -203,6 +203,15 @@ nothing_stored() {
 	[ -f "$BATS_TEST_TMPDIR/l2/blobs/sha256/${BAD_LAYER#sha256:}" ]
 }
 
+@test "a resume answered 416 after every byte arrived commits the verified blob" {
+	run_split "$RC" -q pull "$BATS_TEST_TMPDIR/l" "$BADREGISTRY" allsent 1
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	grep -q "GET /v2/allsent/blobs/$BAD_LAYER range=bytes=307200-" "$BADREGISTRY_LOG"
+	echo "${BAD_LAYER#sha256:}  $BATS_TEST_TMPDIR/l/blobs/sha256/${BAD_LAYER#sha256:}" | sha256sum -c -
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/l/tmp")" ]
+}
+
 @test "a manifest over 4 MiB is refused, with or without Content-Length" {
 	for mode in bigmanifest bigstream; do
 		run_split "$RC" get-manifest "$BADREGISTRY" $mode 1
