@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # Known runtime escapes, one hostile fixture each: every test fails on a
 # runtime without the protection it names (runtime/selfexe.c, mounts.c,
-# init.c), and checks a sentinel on the host stays unchanged.
+# init.c), and checks a sentinel on the host stays unchanged.  The one
+# exception says so: the memfd_noexec test guards the protection's own
+# fallback (MFD_EXEC), not the protection.
 
 load ../lib/helpers
 bats_require_minimum_version 1.5.0
@@ -87,20 +89,22 @@ exe_is_memfd() {
 # CVE-2024-21626: no fd of the runtime reaches the container, and a cwd of
 # /proc/self/fd/N (an inherited directory fd of the host) is refused.
 @test "cve-2024-21626: run and exec see only stdio and the preserved fds" {
+	# the caller's own fds, inheritable, one of them a host directory (the
+	# CVE's shape): nothing but what --preserve-fds names may pass
 	update_config '.process.args = ["/testinit", "fds"]'
-	sane_run cruntime run -b "$BUNDLE" ct-fds
+	sane_run cruntime run -b "$BUNDLE" ct-fds 7<"$HOSTDIR" 9</etc/hostname
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '0\n1\n2')" ]
 	# --preserve-fds 2: 3 and 4 come through, nothing above
-	sane_run cruntime run -b "$BUNDLE" --preserve-fds 2 ct-fds 3</dev/null 4</dev/null
+	sane_run cruntime run -b "$BUNDLE" --preserve-fds 2 ct-fds 3</dev/null 4</dev/null 7<"$HOSTDIR"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '0\n1\n2\n3\n4')" ]
 	update_config '.process.args = ["/testinit", "pause"]'
 	ct_run_d ct1
-	sane_run cruntime exec ct1 /testinit fds
+	sane_run cruntime exec ct1 /testinit fds 7<"$HOSTDIR" 9</etc/hostname
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '0\n1\n2')" ]
-	sane_run cruntime exec --preserve-fds 1 ct1 /testinit fds 3</dev/null
+	sane_run cruntime exec --preserve-fds 1 ct1 /testinit fds 3</dev/null 7<"$HOSTDIR"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '0\n1\n2\n3')" ]
 }
