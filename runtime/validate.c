@@ -339,6 +339,17 @@ under_dev (const char *p)
 	}
 }
 
+/* The S_IFMT bits of a linux.devices type: c and u are character devices. */
+static uint32_t
+device_ifmt (const char *type)
+{
+	if (strcmp (type, "b") == 0)
+		return S_IFBLK;
+	if (strcmp (type, "p") == 0)
+		return S_IFIFO;
+	return S_IFCHR;
+}
+
 static int
 check_devices (const struct ctx *c, ct_error_t *err)
 {
@@ -360,8 +371,15 @@ check_devices (const struct ctx *c, ct_error_t *err)
 			return ct_make_error (
 			        err, 0, "config.json: `linux.devices[%zu]`: major and minor required for type `%s`", i,
 			        d->type);
-		if (d->file_mode_present && d->file_mode > 07777)
-			return ct_make_error (err, 0, "config.json: `linux.devices[%zu].fileMode`: not a file mode", i);
+		/* podman passes the host device's whole st_mode: type bits are
+		   accepted when they are the device's own (runc drops them) */
+		if (d->file_mode_present &&
+		    ((d->file_mode & ~(uint32_t) (S_IFMT | 07777)) != 0 ||
+		     ((d->file_mode & S_IFMT) != 0 && (d->file_mode & S_IFMT) != device_ifmt (d->type))))
+			return ct_make_error (
+			        err, 0,
+			        "config.json: `linux.devices[%zu].fileMode`: %#o is not a file mode for type `%s`", i,
+			        d->file_mode, d->type);
 	}
 	return 0;
 }
