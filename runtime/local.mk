@@ -28,6 +28,7 @@ libruntime_a_SOURCES = \
 	%reldir%/cgroup-devices.c %reldir%/cgroup-devices.h \
 	%reldir%/cgroup-stats.c %reldir%/cgroup-stats.h \
 	%reldir%/cgroup-mount.c %reldir%/cgroup-mount.h \
+	%reldir%/copyup.c %reldir%/copyup.h \
 	%reldir%/hooks.c %reldir%/hooks.h \
 	%reldir%/idmap.c %reldir%/idmap.h \
 	%reldir%/lsm.c %reldir%/lsm.h \

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
+#include "copyup.h"
 #include "fs.h"
 #include "mounts.h"
 
@@ -83,12 +84,6 @@ static const struct mount_flag recursive_flags[] = {
 	{ "rnostrictatime", true, MOUNT_ATTR_STRICTATIME },
 };
 
-/* Recognised, but not implemented. */
-static const char *const unsupported_options[] = {
-	"tmpcopyup",
-	NULL,
-};
-
 const char *const rt_mount_known_options[] = {
 	"async",
 	"atime",
@@ -147,6 +142,7 @@ const char *const rt_mount_known_options[] = {
 	"rnostrictatime",
 	"idmap",
 	"ridmap",
+	"tmpcopyup",
 	NULL,
 };
 
@@ -217,11 +213,11 @@ rt_mount_parse_options (char *const *opts, size_t n, struct rt_mount *m, ct_erro
 				m->propagation = propagation_flags[j].flag;
 				done = true;
 			}
-		for (j = 0; unsupported_options[j] != NULL && !done; j++)
-			if (strcmp (unsupported_options[j], o) == 0) {
-				free (data);
-				return ct_make_error (err, 0, "mount option `%s`: not supported yet", o);
-			}
+		/* runc's extension; it means something for a tmpfs only */
+		if (!done && strcmp (o, "tmpcopyup") == 0) {
+			m->tmpcopyup = true;
+			done = true;
+		}
 		if (done)
 			continue;
 		if (data == NULL)
@@ -414,6 +410,34 @@ resolved_rel (int rootfd, int fd, char *buf, size_t len, ct_error_t *err)
 	return 0;
 }
 
+/* tmpcopyup: the directory at fd stays open below the new tmpfs, which is
+   mounted writable, filled from it, then made read-only if asked. */
+static int
+mount_tmpfs_copyup (int rootfd, int fd, const char *target, const struct rt_mount *m, ct_error_t *err)
+{
+	cleanup_close int below = -1;
+	cleanup_close int top = -1;
+
+	below = openat (fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (below < 0)
+		return ct_make_error (err, errno, "mount `%s`: tmpcopyup needs a directory", m->dest);
+	if (mount (m->source, target, m->type, m->flags & ~(unsigned long) MS_RDONLY, m->data) < 0)
+		return ct_make_error (err, errno, "mount `%s` on `%s`", m->type, m->dest);
+	top = ct_fs_openat_beneath (rootfd, m->dest, O_RDONLY | O_DIRECTORY, 0, err);
+	if (top < 0)
+		return ct_error_wrap (err, "mount `%s`", m->dest);
+	if (rt_copyup (below, top, m->dest, err) < 0)
+		return -1;
+	if ((m->flags & MS_RDONLY) != 0) {
+		char path[64];
+
+		fd_path (path, sizeof (path), top);
+		if (mount (NULL, path, NULL, MS_REMOUNT | m->flags, m->data) < 0)
+			return ct_make_error (err, errno, "remount `%s` read-only", m->dest);
+	}
+	return 0;
+}
+
 int
 rt_mount_do (int rootfd, const struct rt_mount *m, ct_error_t *err)
 {
@@ -463,6 +487,9 @@ rt_mount_do (int rootfd, const struct rt_mount *m, ct_error_t *err)
 		   read-only tmpfs rather than the host's tree. */
 		if (mount ("cgroup", target, "tmpfs", m->flags, "mode=755") < 0)
 			return ct_make_error (err, errno, "mount `cgroup` on `%s`", m->dest);
+	} else if (m->tmpcopyup && strcmp (m->type, "tmpfs") == 0) {
+		if (mount_tmpfs_copyup (rootfd, fd, target, m, err) < 0)
+			return -1;
 	} else {
 		if (mount (m->source, target, m->type, m->flags, m->data) < 0)
 			return ct_make_error (err, errno, "mount `%s` on `%s`", m->type, m->dest);

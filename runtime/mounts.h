@@ -24,6 +24,7 @@ struct rt_mount {
 	bool rec;        /* rbind */
 	bool src_is_dir; /* binds: create a dir (else a file) at dest */
 	bool cgroup;     /* type cgroup/cgroup2: the container's cgroups (cgroup-mount.h) */
+	bool tmpcopyup;  /* a tmpfs filled with what it covers (copyup.h) */
 	/* rro, rnosuid, ...: MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE) */
 	bool rec_attrs;
 	uint64_t attr_set, attr_clr;

@@ -349,3 +349,67 @@ run_sh() {
 	[ "$plain" = "top=1 sub=0 " ]
 	[ "$recursive" = "top=1 sub=1 " ]
 }
+
+# tmpcopyup (runc's extension; podman --read-only puts it on /tmp, /var/tmp
+# and /run): the tmpfs starts with a copy of what it covers.
+@test "run: tmpcopyup fills a tmpfs with a copy of the directory it covers" {
+	local d="$BUNDLE/rootfs/data"
+	SENTINEL=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ct-sentinel.XXXXXX")
+	echo host-secret >"$SENTINEL/secret"
+	mkdir -p "$d/sub/deeper"
+	printf hello >"$d/f"
+	chown 5:6 "$d/f"
+	chmod 0604 "$d/f"
+	touch -d @1000000000 "$d/f"
+	cp "$BUNDLE/rootfs/bin/busybox" "$d/suid" && chmod 4755 "$d/suid"
+	echo g >"$d/sub/deeper/g"
+	chmod 0750 "$d/sub"
+	ln -s /etc/hostname "$d/abs"
+	ln -s "$SENTINEL" "$d/out"
+	mkfifo "$d/p"
+	update_config '.root.readonly = true
+		| .mounts += [{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup", "nodev"]}]'
+	run_sh 'cd /data && for f in f suid sub sub/deeper/g p; do stat -c "%n %a %u:%g %F" $f; done;
+		stat -c "%Y" f; cat f; echo; readlink abs; readlink out; ls out/ 2>/dev/null | wc -l
+		echo new >/data/new && echo wrote; grep " /data " /proc/mounts | cut -d" " -f3'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "f 604 5:6 regular file" ]
+	[ "${lines[1]}" = "suid 4755 0:0 regular file" ]
+	[ "${lines[2]}" = "sub 750 0:0 directory" ]
+	[ "${lines[3]}" = "sub/deeper/g 644 0:0 regular file" ]
+	[ "${lines[4]}" = "p 644 0:0 fifo" ]
+	[ "${lines[5]}" = 1000000000 ]
+	[ "${lines[6]}" = hello ]
+	[ "${lines[7]}" = /etc/hostname ]
+	[ "${lines[8]}" = "$SENTINEL" ]
+	[ "${lines[9]}" = 0 ]
+	[ "${lines[10]}" = wrote ]
+	[ "${lines[11]}" = tmpfs ]
+	# the copy is the tmpfs's: the rootfs and the host are as they were
+	[ ! -e "$d/new" ]
+	[ "$(ls "$SENTINEL")" = secret ]
+}
+
+@test "run: tmpcopyup with ro copies, then makes the tmpfs read-only; elsewhere it is ignored (runc)" {
+	mkdir -p "$BUNDLE/rootfs/data" "$BUNDLE/share"
+	echo kept >"$BUNDLE/rootfs/data/f"
+	echo shared >"$BUNDLE/share/f"
+	update_config '.mounts += [{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup", "ro", "size=1m"]},
+		{destination: "/share", type: "bind", source: "share", options: ["rbind", "tmpcopyup"]}]'
+	run_sh 'cat /data/f; touch /data/g 2>/dev/null; echo rc=$?; grep " /data " /proc/mounts | cut -d" " -f4 | cut -d, -f1; cat /share/f'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = kept ]
+	[ "${lines[1]}" = rc=1 ]
+	[ "${lines[2]}" = ro ]
+	[ "${lines[3]}" = shared ]
+}
+
+@test "run: tmpcopyup of a tree deeper than 64 directories fails naming the mount" {
+	local p="$BUNDLE/rootfs/data" i
+	for i in $(seq 70); do p="$p/d"; done
+	mkdir -p "$p"
+	update_config '.mounts += [{destination: "/data", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup"]}]'
+	run_sh 'true'
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *'mount `/data`: copy up `d`: more than 64 directories deep'* ]]
+}
