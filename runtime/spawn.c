@@ -159,10 +159,14 @@ prepare_devices (const struct ct_rt_linux *l, struct rt_init *p, ct_error_t *err
 	p->devices = xcalloc (l && l->n_devices ? l->n_devices : 1, sizeof (struct rt_device));
 	for (i = 0; l && i < l->n_devices; i++) {
 		const struct ct_rt_device *sd = &l->devices[i];
-		struct rt_device *d = &p->devices[i];
+		struct rt_device *d = &p->devices[p->n_devices];
 		char *slash;
 		mode_t type;
 
+		/* /dev/ptmx is the symlink to the container's own devpts (runc
+		   skips it too: podman --privileged lists the host's node) */
+		if (strcmp (sd->path, "/dev/ptmx") == 0)
+			continue;
 		if (strcmp (sd->type, "c") == 0 || strcmp (sd->type, "u") == 0)
 			type = S_IFCHR;
 		else if (strcmp (sd->type, "b") == 0)

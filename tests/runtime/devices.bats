@@ -44,6 +44,14 @@ teardown() {
 	[ "${lines[1]}" = "1:5" ]
 }
 
+@test "devices: /dev/ptmx in the list is left the symlink to the container's devpts (runc; podman --privileged)" {
+	update_config '.linux.devices = [{type: "c", path: "/dev/ptmx", major: 5, minor: 2, fileMode: 8630}]
+		| .process.args = ["readlink", "/dev/ptmx"]'
+	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -eq 0 ]
+	[ "$output" = pts/ptmx ]
+}
+
 @test "devices: an existing file that is not a device is an error" {
 	update_config '.mounts |= map(select(.destination != "/dev"))
 		| .linux.devices = [{type: "c", path: "/dev/notnode", major: 1, minor: 3}] | .process.args = ["true"]'
