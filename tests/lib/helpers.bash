@@ -43,7 +43,7 @@ requires() {
 		rootless)
 			[ "$(id -u)" -ne 0 ] || skip "test requires a non-root user"
 			;;
-		runc | jq | busybox | umoci | skopeo | unshare | python3 | flock | qemu-system-x86_64 | script)
+		runc | jq | busybox | umoci | skopeo | unshare | python3 | flock | qemu-system-x86_64 | script | podman)
 			command -v "$req" >/dev/null || skip "test requires $req"
 			;;
 		pkg-config)

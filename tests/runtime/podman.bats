@@ -1,0 +1,181 @@
+#!/usr/bin/env bats
+# A real engine: podman (through conmon) with cruntime as its OCI runtime.
+# Each test asserts what the container sees or what podman reports, and some
+# compare with the same podman run on runc.  Podman keeps everything under
+# the suite's temporary directory (storage, run and tmp dirs, its own
+# containers.conf); cruntime is reached through a wrapper that logs every
+# call, so a test can tell cruntime did the work.
+
+load ../lib/helpers
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	[ "$(id -u)" -eq 0 ] || skip "test requires root"
+	command -v podman >/dev/null || skip "test requires podman (Debian: podman)"
+	command -v runc >/dev/null || skip "test requires runc"
+	PM=$BATS_FILE_TMPDIR
+	export PM
+	# Root here may lack CAP_SYS_RESOURCE: podman's default rlimits for
+	# root (nofile 1048576, nproc 4194304) fail with every runtime.
+	cat >"$PM/containers.conf" <<-EOF
+		[containers]
+		default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+		[engine]
+		cgroup_manager = "cgroupfs"
+		events_logger = "file"
+	EOF
+	export CONTAINERS_CONF=$PM/containers.conf
+	printf '#!/bin/sh\necho "$*" >>"%s"\nexec "%s" "$@"\n' "$PM/calls" "$CRUNTIME" >"$PM/cruntime"
+	chmod +x "$PM/cruntime"
+	sh "$CT_SRCDIR/tests/fixtures/mk-busybox-image.sh" "$PM/img" busybox:latest
+	tar -C "$PM/img" -cf "$PM/img.tar" .
+	pm load -q -i "$PM/img.tar" >/dev/null
+	pm images -q --no-trunc | head -1 >"$PM/image-id"
+	[ -s "$PM/image-id" ]
+}
+
+teardown_file() {
+	[ -n "${PM:-}" ] && [ -f "$PM/containers.conf" ] || return 0
+	pm rm -a -f -t 0 >/dev/null 2>&1 || true
+	pm rmi -a -f >/dev/null 2>&1 || true
+}
+
+# podman on the suite's own storage; the runtime is cruntime unless
+# --runtime says otherwise.
+pm() {
+	podman --root "$PM/root" --runroot "$PM/run" --tmpdir "$PM/tmp" --storage-driver vfs \
+		--cgroup-manager cgroupfs --events-backend file --runtime "$PM/cruntime" "$@"
+}
+
+setup() {
+	IMG=$(cat "$PM/image-id")
+	: >"$PM/calls"
+}
+
+@test "podman: run passes output and exit status through cruntime" {
+	run_split pm run --rm --network none "$IMG" sh -c 'echo hello; exit 7'
+	[ "$status" -eq 7 ]
+	[ "$output" = hello ]
+	grep -Eq '(^| )create .*--bundle ' "$PM/calls"
+	grep -Eq '(^| )start ' "$PM/calls"
+	grep -Eq '(^| )delete ' "$PM/calls"
+}
+
+@test "podman: the container sees the same as under runc (capabilities, seccomp, mounts, devices, limits)" {
+	local script='grep -E "^(Cap|NoNewPrivs|Seccomp)" /proc/self/status; cut -d" " -f2,3 /proc/mounts | sort
+		ls /dev /dev/pts | tr "\n" " "; echo; ulimit -n; id; cat /proc/sys/kernel/sysrq 2>&1 | head -1
+		echo x >/proc/sysrq-trigger 2>/dev/null; echo sysrq=$?; touch /proc/sys/x 2>/dev/null; echo sys=$?'
+	local ours theirs
+	ours=$(pm run --rm --network none "$IMG" sh -c "$script")
+	grep -Eq '(^| )create ' "$PM/calls"
+	theirs=$(pm --runtime runc run --rm --network none "$IMG" sh -c "$script")
+	echo "cruntime: $ours" >&2
+	echo "runc: $theirs" >&2
+	[[ "$ours" == *"Seccomp:	2"* ]]
+	[[ "$ours" == *"CapEff:	00000000a80425fb"* ]]
+	[ "$ours" = "$theirs" ]
+}
+
+@test "podman: a detached container through exec, top, pause, unpause, stop, start, kill, wait and rm" {
+	pm run -d --name det --network none "$IMG" sleep 1000
+	run_split pm exec det sh -c 'echo in-exec; id -u'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'in-exec\n0')" ]
+	run_split pm exec --user 1000:1000 -e FOO=bar -w /tmp det sh -c 'id -u; id -g; echo $FOO; pwd'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '1000\n1000\nbar\n/tmp')" ]
+	run_split pm exec det sh -c 'exit 3'
+	[ "$status" -eq 3 ]
+	run_split pm top det args
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"sleep 1000"* ]]
+	pm pause det
+	[ "$(pm inspect --format '{{.State.Status}}' det)" = paused ]
+	grep -Eq '(^| )pause ' "$PM/calls"
+	pm unpause det
+	[ "$(pm inspect --format '{{.State.Status}}' det)" = running ]
+	# sleep as pid 1 ignores SIGTERM: stop ends in SIGKILL after the timeout
+	run_split pm stop -t 1 det
+	[ "$status" -eq 0 ]
+	[ "$(pm inspect --format '{{.State.Status}}' det)" = exited ]
+	pm start det
+	[ "$(pm inspect --format '{{.State.Status}}' det)" = running ]
+	pm kill -s KILL det
+	run_split pm wait det
+	[ "$output" = 137 ]
+	grep -Eq '(^| )kill ' "$PM/calls"
+	pm rm det
+	run ! pm inspect det
+}
+
+@test "podman: logs of a container that has ended" {
+	pm run --name logged --network none "$IMG" sh -c 'echo to-stdout; echo to-stderr >&2'
+	run_split pm logs logged
+	[ "$status" -eq 0 ]
+	[[ "$output" == *to-stdout* ]]
+	[[ "$output$stderr" == *to-stderr* ]]
+	pm rm logged
+}
+
+@test "podman: --read-only keeps /tmp, /var/tmp and /run writable with what the image has there (tmpcopyup)" {
+	mkdir -p "$PM/ctx"
+	printf 'FROM %s\nRUN mkdir -p /run/x && echo kept >/run/x/f\n' "$IMG" >"$PM/ctx/Containerfile"
+	pm build -q --network none --runtime "$PM/cruntime" -t ro-derived "$PM/ctx"
+	run_split pm run --rm --read-only --network none ro-derived sh -c \
+		'cat /run/x/f; touch /tmp/a /var/tmp/b /run/c && echo writable; touch /etc/x 2>/dev/null; echo etc=$?'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'kept\nwritable\netc=1')" ]
+	pm rmi ro-derived
+}
+
+@test "podman: build runs RUN steps through cruntime" {
+	mkdir -p "$PM/ctx2"
+	printf 'FROM %s\nRUN echo built-by-run >/stamp && id -u >>/stamp\n' "$IMG" >"$PM/ctx2/Containerfile"
+	pm build -q --network none --runtime "$PM/cruntime" -t run-derived "$PM/ctx2"
+	grep -Eq '(^| )(create|run) ' "$PM/calls"
+	run_split pm run --rm --network none run-derived cat /stamp
+	[ "$output" = "$(printf 'built-by-run\n0')" ]
+	pm rmi run-derived
+}
+
+@test "podman: --device gives the node with the host's mode, --privileged every capability and device" {
+	[ -c /dev/fuse ] || skip "the host has no /dev/fuse"
+	run_split pm run --rm --network none --device /dev/fuse "$IMG" stat -c '%t:%T %a %F' /dev/fuse
+	[ "$status" -eq 0 ]
+	[ "$output" = "a:e5 666 character special file" ]
+	local ours theirs
+	ours=$(pm run --rm --network none --privileged "$IMG" sh -c 'grep CapEff /proc/self/status; ls /dev | sort')
+	theirs=$(pm --runtime runc run --rm --network none --privileged "$IMG" sh -c 'grep CapEff /proc/self/status; ls /dev | sort')
+	[ "$ours" = "$theirs" ]
+	[[ "$ours" == *fuse* ]]
+}
+
+@test "podman: --memory and --pids-limit reach the container's cgroup" {
+	run_split pm run --rm --network none --memory 64m --pids-limit 50 "$IMG" sh -c \
+		'if [ -f /sys/fs/cgroup/memory.max ]; then cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max
+		 else cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; fi'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '67108864\n50')" ]
+}
+
+@test "podman: --uidmap runs the container in a user namespace" {
+	run_split pm run --rm --network none --uidmap 0:200000:65536 --gidmap 0:200000:65536 "$IMG" sh -c \
+		'cat /proc/self/uid_map /proc/self/gid_map | tr -s " "; id -u; touch /x && stat -c %u /x'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf ' 0 200000 65536\n 0 200000 65536\n0\n0')" ]
+}
+
+@test "podman: -t gives the process a terminal through conmon's console socket" {
+	run_split pm run --rm -t --network none "$IMG" tty
+	[ "$status" -eq 0 ]
+	[[ "$output" == /dev/pts/0* ]]
+	grep -Eq '(^| )create .*--console-socket' "$PM/calls"
+}
+
+@test "podman: --security-opt seccomp=unconfined, --cap-add and --cap-drop" {
+	run_split pm run --rm --network none --security-opt seccomp=unconfined --cap-add NET_ADMIN --cap-drop CHOWN \
+		"$IMG" sh -c 'grep -E "^(Seccomp|CapEff):" /proc/self/status'
+	[ "$status" -eq 0 ]
+	# runc's defaults (a80425fb) + NET_ADMIN (bit 12) - CHOWN (bit 0)
+	[ "$output" = "$(printf 'CapEff:\t00000000a80435fa\nSeccomp:\t0')" ]
+}
