@@ -422,10 +422,17 @@ step_credentials (struct init_state *s, ct_error_t *err)
 	if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return ct_make_error (err, errno, "set keepcaps");
 	/* a user namespace whose setgroups is "deny" (joined: unshare
-	   --map-root-user) refuses it: fine when there are no groups to set
-	   (runc skips it then) */
-	if (setgroups (p->n_groups, p->groups) < 0 && !(errno == EPERM && p->userns && p->n_groups == 0))
+	   --map-root-user; or the runtime's own, under rootless podman)
+	   refuses it: fine when there are no groups to set (runc skips it
+	   then); the groups kept are the namespace creator's, which nobody
+	   in it can drop */
+	if (setgroups (p->n_groups, p->groups) < 0 &&
+	    !(errno == EPERM && (p->userns || p->setgroups_denied) && p->n_groups == 0)) {
+		if (errno == EPERM && p->setgroups_denied)
+			return ct_make_error (err, errno,
+			                      "setgroups: additional groups cannot be set where setgroups is denied");
 		return ct_make_error (err, errno, "setgroups");
+	}
 	if (setresgid (p->gid, p->gid, p->gid) < 0)
 		return ct_make_error (err, errno, "setresgid %u", (unsigned) p->gid);
 	if (setresuid (p->uid, p->uid, p->uid) < 0)

@@ -57,6 +57,8 @@ struct rt_init {
 	   CAP_SYS_RESOURCE there) */
 	bool new_userns;
 	bool userns;
+	/* the runtime's own user namespace refuses setgroups */
+	bool setgroups_denied;
 	/* the init's joined user namespace (O_CLOEXEC), or -1: it joins it
 	   late, right before the credentials step, having set everything up
 	   as the host's root; the new namespaces clone() made stay owned by

@@ -10,16 +10,6 @@
 #include "rootless.h"
 #include "strv.h"
 
-bool
-rt_rootless (const char *flag)
-{
-	if (flag != NULL && strcmp (flag, "true") == 0)
-		return true;
-	if (flag != NULL && strcmp (flag, "false") == 0)
-		return false;
-	return geteuid () != 0;
-}
-
 /* Whether our user namespace is not the initial one: its uid_map is not
    the identity over the whole range (runc's userns.RunningInUserNS). */
 static bool
@@ -31,6 +21,18 @@ in_child_userns (void)
 	if (f == NULL || fscanf (f, "%lu %lu %lu", &a, &b, &c) != 3)
 		return false;
 	return !(a == 0 && b == 0 && c == 4294967295UL);
+}
+
+bool
+rt_rootless (const char *flag)
+{
+	if (flag != NULL && strcmp (flag, "true") == 0)
+		return true;
+	if (flag != NULL && strcmp (flag, "false") == 0)
+		return false;
+	/* root in a user namespace (rootless podman runs the runtime so) may
+	   not own the cgroups either */
+	return geteuid () != 0 || in_child_userns ();
 }
 
 const char *

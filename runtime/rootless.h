@@ -13,7 +13,8 @@
 #include "ocispec/runtime.h"
 
 /* --rootless true|false|auto: auto (and NULL) is rootless when the
-   effective uid is not 0, as runc's cgroupfs driver decides. */
+   effective uid is not 0 or we run in a user namespace other than the
+   initial one, as runc's cgroupfs driver decides. */
 bool rt_rootless (const char *flag);
 
 /* The default --root: $XDG_RUNTIME_DIR/cruntime when XDG_RUNTIME_DIR is set

@@ -283,6 +283,19 @@ prepare_namespaces (const struct ct_rt_spec *spec, struct rt_spawn *s, ct_error_
 	return 0;
 }
 
+/* Whether our user namespace refuses setgroups (its gid_map was written
+   unprivileged: `unshare -r`, or podman's for a rootless user whose
+   newgidmap is missing).  A process that makes no user namespace of its own
+   inherits that. */
+static bool
+setgroups_denied (void)
+{
+	char buf[8] = "";
+	cleanup_close int fd = open ("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+
+	return fd >= 0 && read (fd, buf, sizeof (buf) - 1) > 0 && strncmp (buf, "deny", 4) == 0;
+}
+
 /* doc and pfx name the fields in messages: "config.json" and "process."
    for the config's process, an exec --process file's name and "". */
 static int
@@ -296,6 +309,7 @@ prepare_process (const struct ct_rt_process *proc, const char *doc, const char *
 		return ct_make_error (err, 0, "%s: `%sargs`: must not be empty", doc, pfx);
 	p->argv = strv_dup_nonnull (proc->args);
 	p->envp = strv_dup_nonnull (proc->env);
+	p->setgroups_denied = setgroups_denied ();
 	for (i = 0; p->envp[i]; i++)
 		if (strncmp (p->envp[i], "PATH=", 5) == 0)
 			p->path_env = p->envp[i] + 5;
@@ -772,14 +786,18 @@ place_in_userns (struct rt_spawn *s, ct_error_t *err)
 	return 0;
 }
 
-/* Rootless exec: the container's user namespace owns its pid namespace,
-   which only a process with capabilities there may join.  Like fork():
-   returns the new process's pid, 0 in it, -1 with errno.  A helper joins
-   the user namespace (joins[0], dropped from the new process's plan) and
-   the pid namespace, then clones with CLONE_PARENT, so the new process
-   is our child and in the pid namespace; the helper sends its pid back. */
+/* A pid namespace we may not join, or may not leave again, ourselves.
+   Rootless exec: the container's user namespace owns its pid namespace,
+   which only a process with capabilities there may join (join_user).
+   Root in a user namespace (rootless podman runs the runtime so) may join
+   the container's but not return to its own, owned by the initial one.
+   Like fork(): returns the new process's pid, 0 in it, -1 with errno.  A
+   helper joins the user namespace (joins[0], dropped from the new
+   process's plan) when asked and the pid namespace, then clones with
+   CLONE_PARENT, so the new process is our child and in the pid namespace;
+   the helper sends its pid back and ends where it is. */
 static long
-clone_in_userns (struct rt_spawn *s, unsigned long flags)
+clone_via_helper (struct rt_spawn *s, unsigned long flags, bool join_user)
 {
 	cleanup_close int rd = -1;
 	int pipefd[2], status, e;
@@ -799,10 +817,13 @@ clone_in_userns (struct rt_spawn *s, unsigned long flags)
 	if (helper == 0) {
 		long child = -1;
 
-		if (setns (s->init.joins[0].fd, CLONE_NEWUSER) == 0 && setns (s->pidns_fd, CLONE_NEWPID) == 0) {
-			memmove (&s->init.joins[0], &s->init.joins[1],
-			         (s->init.n_joins - 1) * sizeof (s->init.joins[0]));
-			s->init.n_joins--;
+		if ((!join_user || setns (s->init.joins[0].fd, CLONE_NEWUSER) == 0) &&
+		    setns (s->pidns_fd, CLONE_NEWPID) == 0) {
+			if (join_user) {
+				memmove (&s->init.joins[0], &s->init.joins[1],
+				         (s->init.n_joins - 1) * sizeof (s->init.joins[0]));
+				s->init.n_joins--;
+			}
 			child = syscall (SYS_clone, flags | CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
 			if (child == 0) {
 				close (pipefd[1]);
@@ -829,7 +850,8 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 {
 	cleanup_close int own_pidns = -1;
 	cleanup_close int own_timens = -1;
-	bool in_userns = false;
+	bool via_helper = false;
+	bool join_user = false;
 	int timens_errno;
 	int sv[2];
 	int child_fd;
@@ -863,12 +885,19 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 		/* To come back after the clone: any later child of ours (LeakSanitizer's
 		   tracer thread, for one) must not land in the container. */
 		own_pidns = open ("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-		if (own_pidns < 0 || setns (s->pidns_fd, CLONE_NEWPID) < 0) {
+		if (own_pidns >= 0 && setns (own_pidns, CLONE_NEWPID) < 0 && errno == EPERM) {
+			/* no way back to our own: the helper joins (clone_via_helper),
+			   through the container's user namespace if it has one */
+			via_helper = true;
+			join_user = s->init.n_joins > 0 && s->init.joins[0].flag == CLONE_NEWUSER;
+			close (own_pidns);
+			own_pidns = -1;
+		} else if (own_pidns < 0 || setns (s->pidns_fd, CLONE_NEWPID) < 0) {
 			int e = errno;
-			/* rootless exec: through the user namespace (clone_in_userns) */
-			in_userns = own_pidns >= 0 && e == EPERM && s->init.n_joins > 0 &&
-			            s->init.joins[0].flag == CLONE_NEWUSER;
-			if (!in_userns) {
+			/* rootless exec: through the user namespace (clone_via_helper) */
+			via_helper = join_user = own_pidns >= 0 && e == EPERM && s->init.n_joins > 0 &&
+			                         s->init.joins[0].flag == CLONE_NEWUSER;
+			if (!via_helper) {
 				close (child_fd);
 				return ct_make_error (err, e, "join the pid namespace");
 			}
@@ -891,8 +920,8 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 
 	/* Raw clone without CLONE_VM behaves like fork(): the child runs on a
 	   copy of our stack, and is pid 1 when CLONE_NEWPID is set. */
-	if (in_userns)
-		pid = clone_in_userns (s, (unsigned long) s->clone_flags);
+	if (via_helper)
+		pid = clone_via_helper (s, (unsigned long) s->clone_flags, join_user);
 	else
 		pid = syscall (SYS_clone, (unsigned long) s->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	clone_errno = errno;

@@ -306,3 +306,25 @@ teardown() {
 	[ "$status" -eq 0 ]
 	[ ! -e "$RL_XDG/cruntime" ]
 }
+
+# Rootless podman's shape: the runtime runs as root in the user's own user
+# namespace (podman's), the config asks for no user namespace and no
+# cgroup.  --rootless auto must count that as rootless (runc), and exec
+# must join the container's pid namespace without coming back to one it
+# may not enter again.
+@test "rootless: root in the user's own user namespace runs, execs and deletes without a cgroup (rootless podman)" {
+	rl_config 'del(.linux.uidMappings, .linux.gidMappings, .linux.cgroupsPath)
+		| .linux.namespaces |= map(select(.type != "user")) | .process.args = ["/testinit", "pause"]'
+	sane_run as_user unshare --user --map-root-user sh -c '
+		"$0" run -d -b "$1" ctp </dev/null >/dev/null 2>"$2/err" || { cat "$2/err"; exit 1; }
+		[ -d "$2/cruntime/ctp" ] && echo state-in-xdg
+		"$0" exec ctp sh -c "echo pid=\$\$" 2>"$2/err"; echo "exec=$? stderr=$(cat "$2/err")"
+		"$0" delete -f ctp && echo deleted' "$CRUNTIME" "$RL_BUNDLE" "$RL_XDG"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = state-in-xdg ]
+	# pid 2 or so: the container's pid namespace, not the user's
+	[[ "${lines[1]}" =~ ^pid=[0-9]$ ]]
+	[ "${lines[2]}" = "exec=0 stderr=" ]
+	[ "${lines[3]}" = deleted ]
+	[ ! -e "$RL_XDG/cruntime/ctp" ]
+}
