@@ -44,7 +44,8 @@ EXTRA_DIST += \
 	%reldir%/vm/run-bats.sh \
 	%reldir%/lib/cgroups.bash \
 	%reldir%/lib/resources.bash \
-	%reldir%/lib/registry.bash
+	%reldir%/lib/registry.bash \
+	%reldir%/lib/rootless.bash
 
 # Fixtures the bats suites make once per build tree (tests/lib/helpers.bash).
 clean-local: clean-local-tests

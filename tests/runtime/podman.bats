@@ -7,6 +7,7 @@
 # call, so a test can tell cruntime did the work.
 
 load ../lib/helpers
+load ../lib/rootless
 bats_require_minimum_version 1.5.0
 
 setup_file() {
@@ -50,6 +51,25 @@ pm() {
 setup() {
 	IMG=$(cat "$PM/image-id")
 	: >"$PM/calls"
+	RLD=
+}
+
+# The rootless user's podman on its own storage under $RLD.
+rlpm() {
+	as_user env CONTAINERS_CONF="$RLD/containers.conf" podman --root "$RLD/root" --runroot "$RLD/run" \
+		--tmpdir "$RLD/tmp" --storage-driver vfs --cgroup-manager cgroupfs --events-backend file \
+		--runtime "$CRUNTIME" "$@"
+}
+
+teardown() {
+	[ -n "${RLD:-}" ] || return 0
+	rlpm rm -a -f -t 0 >/dev/null 2>&1 || true
+	# a rootless podman's pause process keeps its user namespace: it goes
+	# with the test, by the pid it wrote
+	local pause
+	pause=$(cat "$RLD/tmp/pause.pid" 2>/dev/null || true)
+	[ -z "$pause" ] || kill "$pause" 2>/dev/null || true
+	rm -rf "$RLD"
 }
 
 @test "podman: run passes output and exit status through cruntime" {
@@ -178,4 +198,35 @@ setup() {
 	[ "$status" -eq 0 ]
 	# runc's defaults (a80425fb) + NET_ADMIN (bit 12) - CHOWN (bit 0)
 	[ "$output" = "$(printf 'CapEff:\t00000000a80435fa\nSeccomp:\t0')" ]
+}
+
+# Rootless podman runs the runtime as root in the user's user namespace,
+# with a config that asks for neither a user namespace nor a cgroup.
+@test "podman: a user's rootless podman runs, execs and removes containers on cruntime" {
+	command -v newuidmap >/dev/null || skip "test requires newuidmap (Debian package uidmap)"
+	rl_make_user
+	local d
+	d=$(mktemp -d "${BATS_TMPDIR:-/tmp}/ct-podman-rl.XXXXXX")
+	RLD=$d
+	RL_XDG=$d/xdg
+	mkdir -m 700 "$RL_XDG"
+	cp "$PM/containers.conf" "$PM/img.tar" "$d/"
+	chown -R "$RL_UID:$RL_GID" "$d"
+	chmod 755 "$d"
+	as_user test -x "$CRUNTIME" || skip "user $RL_USER cannot run $CRUNTIME"
+	as_user unshare --user true 2>/dev/null || skip "unprivileged user namespaces are disabled"
+	rlpm load -q -i "$d/img.tar" >/dev/null
+	local img
+	img=$(rlpm images -q | head -1)
+	run_split rlpm run --rm --network none "$img" sh -c 'id -u; cat /proc/self/uid_map | tr -s " "'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '0\n 0 %s 1\n 1 %s 65536' "$RL_UID" "$RL_SUBUID")" ]
+	rlpm run -d --name rl1 --network none "$img" sleep 1000 >/dev/null
+	run_split rlpm exec rl1 sh -c 'echo in-exec; echo pid=$$'
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^in-exec$'\n'pid=[0-9]+$ ]]
+	[ -z "$stderr" ]
+	rlpm rm -f -t 0 rl1 >/dev/null
+	run_split rlpm ps -aq
+	[ -z "$output" ]
 }
