@@ -159,7 +159,7 @@ prepare_devices (const struct ct_rt_linux *l, struct rt_init *p, ct_error_t *err
 	p->devices = xcalloc (l && l->n_devices ? l->n_devices : 1, sizeof (struct rt_device));
 	for (i = 0; l && i < l->n_devices; i++) {
 		const struct ct_rt_device *sd = &l->devices[i];
-		struct rt_device *d = &p->devices[i];
+		struct rt_device *d = &p->devices[p->n_devices];
 		char *slash;
 		mode_t type;
 
@@ -176,6 +176,12 @@ prepare_devices (const struct ct_rt_linux *l, struct rt_init *p, ct_error_t *err
 		    (sd->minor_present && (sd->minor < 0 || sd->minor > UINT32_MAX)))
 			return ct_make_error (err, 0, "config.json: `linux.devices[%zu]`: major or minor out of range",
 			                      i);
+		/* /dev/ptmx stays the symlink to pts/ptmx, the container's own
+		   devpts (runc's createDevices skips it: a privileged
+		   container, containerd's --privileged, lists every host
+		   device, /dev/ptmx too).  validate.c made the path clean. */
+		if (strcmp (sd->path, "/dev/ptmx") == 0)
+			continue;
 		p->n_devices++;
 		d->path = xstrdup (sd->path);
 		d->dir = xstrdup (sd->path);
