@@ -29,6 +29,7 @@ struct init_state {
 	const char *exec_path; /* resolved args[0] */
 	int start_fd;          /* the exec fifo opened for writing, or -1 */
 	char path_buf[PATH_MAX];
+	char home_env[sizeof ("HOME=") + PATH_MAX]; /* step_home's HOME=... */
 };
 
 static int
@@ -442,6 +443,103 @@ step_credentials (struct init_state *s, ct_error_t *err)
 	return 0;
 }
 
+/* One /etc/passwd line (name:pw:uid:gid:gecos:home:shell) read a byte at a
+   time: only the uid and home fields are kept, so lines of any length parse
+   (runc's scanner takes 64 KiB lines). */
+struct passwd_scan {
+	unsigned field;
+	bool uid_bad;      /* not only digits, or out of range */
+	size_t uid_digits; /* none: no uid */
+	unsigned long uid; /* the digits so far */
+	size_t home_len;
+	bool home_long; /* longer than the buffer */
+};
+
+/* Feed C; true when it ends a line that is UID's entry, its home then in
+   HOME (SIZE bytes), NUL-terminated. */
+static bool
+passwd_scan_byte (struct passwd_scan *ps, char c, uid_t uid, char *home, size_t size)
+{
+	bool match;
+
+	if (c != '\n') {
+		if (c == ':')
+			ps->field++;
+		else if (ps->field == 2) {
+			if (c < '0' || c > '9' || ps->uid > UINT32_MAX)
+				ps->uid_bad = true;
+			else {
+				ps->uid = ps->uid * 10 + (unsigned long) (c - '0');
+				ps->uid_digits++;
+			}
+		} else if (ps->field == 5) {
+			if (ps->home_len + 1 < size)
+				home[ps->home_len++] = c;
+			else
+				ps->home_long = true;
+		}
+		return false;
+	}
+	/* runc trims the line: spaces end the home when it is the last field */
+	if (ps->field == 5)
+		while (ps->home_len > 0 && (home[ps->home_len - 1] == ' ' || home[ps->home_len - 1] == '\t' ||
+		                            home[ps->home_len - 1] == '\r'))
+			ps->home_len--;
+	home[ps->home_len] = '\0';
+	match = ps->field >= 5 && ps->uid_digits > 0 && !ps->uid_bad && !ps->home_long &&
+	        ps->uid == (unsigned long) uid;
+	memset (ps, 0, sizeof (*ps));
+	return match;
+}
+
+/* runc's setupUser: a missing or empty HOME becomes the home of the
+   first /etc/passwd entry of the process's uid, "/" without one (or
+   without a readable regular file).  Read in the container's root,
+   before the credentials and seccomp. */
+static int
+step_home (struct init_state *s, ct_error_t *err)
+{
+	ct_error_t ignored = NULL;
+	cleanup_close int fd = -1;
+	struct passwd_scan ps = { 0 };
+	char *home = s->home_env + 5;
+	size_t size = sizeof (s->home_env) - 5;
+	size_t total = 0;
+	bool found = false;
+	struct stat st;
+	char buf[1024];
+	ssize_t n, i;
+
+	(void) err;
+	if (!s->p->set_home)
+		return 0;
+	memcpy (s->home_env, "HOME=", 5);
+	fd = ct_fs_openat_beneath (s->rootfd, "/etc/passwd", O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, &ignored);
+	if (fd < 0)
+		ct_error_release (&ignored);
+	else if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode)) {
+		close (fd);
+		fd = -1;
+	}
+	while (fd >= 0 && !found && total < (16U << 20)) {
+		n = read (fd, buf, sizeof (buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* the last line may lack its newline */
+			found = passwd_scan_byte (&ps, '\n', s->p->uid, home, size);
+			break;
+		}
+		total += (size_t) n;
+		for (i = 0; i < n && !found; i++)
+			found = passwd_scan_byte (&ps, buf[i], s->p->uid, home, size);
+	}
+	if (!found)
+		snprintf (home, size, "/");
+	s->p->envp[s->p->home_slot] = s->home_env;
+	return 0;
+}
+
 /* Load linux.seccomp; with a listener (SCMP_ACT_NOTIFY) hand its fd to
    the parent, which passes it on to the agent, and wait until it has
    (sync.h), so no notified syscall of ours waits for nobody. */
@@ -681,6 +779,8 @@ static const struct init_step {
 	{ "scheduler", step_sched, STEP_BOTH },
 	{ "user namespace", step_join_userns, STEP_INIT },
 	{ "lsm", step_lsm, STEP_BOTH },
+	/* before the filter and the uid change, as root in the container */
+	{ "home", step_home, STEP_BOTH },
 	/* without noNewPrivileges: while we still have CAP_SYS_ADMIN */
 	{ "seccomp", step_seccomp_early, STEP_BOTH },
 	{ "credentials", step_credentials, STEP_BOTH },

@@ -85,6 +85,11 @@ struct rt_init {
 	char **argv;
 	char **envp;
 	const char *path_env; /* value of PATH in envp, or NULL; borrowed */
+	/* envp has no HOME (or an empty one): the init writes one at
+	   envp[home_slot] (an empty HOME's, or a spare NULL slot before the
+	   final NULL), from the container's /etc/passwd (runc) */
+	bool set_home;
+	size_t home_slot;
 	char *cwd;
 	uid_t uid;
 	gid_t gid;

@@ -163,10 +163,6 @@ prepare_devices (const struct ct_rt_linux *l, struct rt_init *p, ct_error_t *err
 		char *slash;
 		mode_t type;
 
-		/* /dev/ptmx is the symlink to the container's own devpts (runc
-		   skips it too: podman --privileged lists the host's node) */
-		if (strcmp (sd->path, "/dev/ptmx") == 0)
-			continue;
 		if (strcmp (sd->type, "c") == 0 || strcmp (sd->type, "u") == 0)
 			type = S_IFCHR;
 		else if (strcmp (sd->type, "b") == 0)
@@ -180,6 +176,12 @@ prepare_devices (const struct ct_rt_linux *l, struct rt_init *p, ct_error_t *err
 		    (sd->minor_present && (sd->minor < 0 || sd->minor > UINT32_MAX)))
 			return ct_make_error (err, 0, "config.json: `linux.devices[%zu]`: major or minor out of range",
 			                      i);
+		/* /dev/ptmx stays the symlink to pts/ptmx, the container's own
+		   devpts (runc's createDevices skips it: a privileged
+		   container, podman's or containerd's --privileged, lists
+		   every host device, /dev/ptmx too).  validate.c made the path clean. */
+		if (strcmp (sd->path, "/dev/ptmx") == 0)
+			continue;
 		p->n_devices++;
 		d->path = xstrdup (sd->path);
 		d->dir = xstrdup (sd->path);
@@ -504,6 +506,33 @@ append_listen_env (struct rt_init *p, int n)
 	/* path_env pointed into a string we kept: still valid */
 }
 
+/* runc's setupUser: when the env has no HOME (or an empty one) the init
+   sets it, from the container's /etc/passwd (step_home).  Last, once the
+   env is complete: its slot is the empty HOME's, else one more at the end
+   (runc's os.Setenv appends too). */
+static void
+prepare_home (struct rt_init *p)
+{
+	size_t len = ct_strv_len (p->envp);
+	size_t i;
+	char **env;
+
+	for (i = 0; i < len; i++)
+		if (strncmp (p->envp[i], "HOME=", 5) == 0) {
+			if (p->envp[i][5] != '\0')
+				return;
+			p->set_home = true;
+			p->home_slot = i;
+			return;
+		}
+	env = xcalloc (len + 2, sizeof (char *));
+	memcpy (env, p->envp, len * sizeof (char *));
+	free (p->envp);
+	p->envp = env;
+	p->set_home = true;
+	p->home_slot = len;
+}
+
 /* NOTIFY_SOCKET for run and create (runc's setupSpec): ROOT/ID/notify
    bound read-only on /run/notify, NOTIFY_SOCKET=/run/notify/notify.sock in
    the env; run binds the socket now, before the container can send. */
@@ -623,6 +652,7 @@ rt_spawn_prepare (const struct ct_rt_spec *spec, const struct rt_spawn_opts *o_i
 		if (p->readonly_paths[i][0] != '/')
 			return ct_make_error (err, 0, "config.json: `linux.readonlyPaths[%zu]`: not an absolute path",
 			                      i);
+	prepare_home (p);
 	return 0;
 }
 
@@ -724,7 +754,10 @@ rt_spawn_prepare_exec (const struct ct_rt_process *proc, const char *doc, const 
 	    rt_attrs_prepare_process (proc, doc, pfx, true, &p->attrs, err) < 0 ||
 	    rt_attrs_prepare_exec_personality (init_pid, &p->attrs, err) < 0)
 		return -1;
-	return prepare_terminal (proc, doc, pfx, o, s, err);
+	if (prepare_terminal (proc, doc, pfx, o, s, err) < 0)
+		return -1;
+	prepare_home (p);
+	return 0;
 }
 
 /* Make our children's time namespace a new one with s->timens_offsets;

@@ -44,12 +44,20 @@ teardown() {
 	[ "${lines[1]}" = "1:5" ]
 }
 
-@test "devices: /dev/ptmx in the list is left the symlink to the container's devpts (runc; podman --privileged)" {
-	update_config '.linux.devices = [{type: "c", path: "/dev/ptmx", major: 5, minor: 2, fileMode: 8630}]
-		| .process.args = ["readlink", "/dev/ptmx"]'
+@test "devices: /dev/ptmx in linux.devices is skipped: it stays the link to pts/ptmx (runc)" {
+	# as containerd's --privileged lists it, with every host device
+	update_config '.linux.devices = [{type: "c", path: "/dev/ptmx", major: 5, minor: 2, fileMode: 438},
+		{type: "c", path: "/dev/after", major: 1, minor: 3}]
+		| .process.args = ["sh", "-c", "readlink /dev/ptmx; /testinit devnum /dev/after"]'
 	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
 	[ "$status" -eq 0 ]
-	[ "$output" = pts/ptmx ]
+	[ "${lines[0]}" = pts/ptmx ]
+	[ "${lines[1]}" = 1:3 ]
+	# a bad entry is still refused
+	update_config '.linux.devices = [{type: "x", path: "/dev/ptmx", major: 5, minor: 2}]'
+	sane_run "$CRUNTIME" --root "$ROOT" run -b "$BUNDLE" ct1
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'`linux.devices[0].type`'* ]]
 }
 
 @test "devices: an existing file that is not a device is an error" {

@@ -118,6 +118,18 @@ teardown() {
 	[[ "$output" == *"invalid value \`1000:x\` for flag --user"* ]]
 }
 
+@test "exec: a missing HOME is the user's home in the container's /etc/passwd, else / (runc)" {
+	ct_run_d ct1
+	sane_run cruntime exec ct1 sh -c 'echo "$HOME"'
+	[ "$output" = /root ]
+	sane_run cruntime exec -u 1 ct1 sh -c 'echo "$HOME"'
+	[ "$output" = /usr/sbin ]
+	sane_run cruntime exec -u 1000:1000 ct1 sh -c 'echo "$HOME"'
+	[ "$output" = / ]
+	sane_run cruntime exec -u 1 -e HOME=/given ct1 sh -c 'echo "$HOME"'
+	[ "$output" = /given ]
+}
+
 cap_eff() {
 	local hex
 	hex=$(grep CapEff <<<"$1" | awk '{ print $2 }')

@@ -37,3 +37,4 @@ BATS_TESTS += %reldir%/security-seccomp.bats
 BATS_TESTS += %reldir%/security-cve.bats
 BATS_TESTS += %reldir%/security-defaults.bats
 BATS_TESTS += %reldir%/podman.bats
+BATS_TESTS += %reldir%/containerd.bats

@@ -139,6 +139,53 @@ run_sh() {
 	[ "${lines[2]}" = "567 8 9" ]
 }
 
+@test "run: a missing or empty HOME is the user's home in the container's /etc/passwd, else / (runc)" {
+	local uid
+	# runc's setupUser; containerd's specs carry no HOME and rely on it
+	printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' '# a comment' '  ' \
+		'long:x:7:7:'"$(printf 'g%.0s' $(seq 5000))"':/long:/bin/sh' \
+		'daemon:x:1:1:daemon:/usr/sbin:/bin/false' 'odd:x:42:42::/odd' \
+		'first:x:43:43::/first:/bin/sh' 'second:x:43:43::/second:/bin/sh' \
+		'nohome:x:44:44:' 'last:x:45:45::/no/newline:/bin/sh' |
+		head -c -1 >"$BUNDLE/rootfs/etc/passwd"
+	for uid in 0 1 7 42 43 44 45 1234; do
+		update_config --argjson u "$uid" '.process.user = {uid: $u, gid: 0}'
+		run_sh 'echo "$HOME"; env | grep -c "^HOME="' "ct$uid"
+		[ "$status" -eq 0 ]
+		[ "${lines[1]}" = 1 ]
+		case $uid in
+		0) [ "${lines[0]}" = /root ] ;;
+		1) [ "${lines[0]}" = /usr/sbin ] ;;
+		7) [ "${lines[0]}" = /long ] ;;
+		42) [ "${lines[0]}" = /odd ] ;;
+		43) [ "${lines[0]}" = /first ] ;;
+		44 | 1234) [ "${lines[0]}" = / ] ;;
+		45) [ "${lines[0]}" = /no/newline ] ;;
+		esac
+	done
+	# an empty HOME is replaced in place; a set one is kept
+	update_config '.process.user = {uid: 0, gid: 0} | .process.env = ["PATH=/bin", "HOME=", "X=1"]'
+	run_sh 'echo "$HOME"; env | grep -c "^HOME="; echo "$X"' ct100
+	[ "$status" -eq 0 ]
+	[ "${lines[*]}" = "/root 1 1" ]
+	update_config '.process.env = ["PATH=/bin", "HOME=/mine"]'
+	run_sh 'echo "$HOME"' ct101
+	[ "$output" = /mine ]
+	# no passwd file, or one that is not a regular file: /
+	rm "$BUNDLE/rootfs/etc/passwd"
+	update_config '.process.env = ["PATH=/bin"]'
+	run_sh 'echo "$HOME"' ct102
+	[ "$output" = / ]
+	mkfifo "$BUNDLE/rootfs/etc/passwd"
+	run_sh 'echo "$HOME"' ct103
+	[ "$output" = / ]
+	# a symlink out of the rootfs resolves inside it
+	rm "$BUNDLE/rootfs/etc/passwd"
+	ln -s /../../../../etc/passwd "$BUNDLE/rootfs/etc/passwd"
+	run_sh 'echo "$HOME"' ct104
+	[ "$output" = / ]
+}
+
 @test "run: noNewPrivileges and rlimit NOFILE" {
 	update_config '.process.noNewPrivileges = true | .process.rlimits = [{type: "RLIMIT_NOFILE", soft: 321, hard: 654}]'
 	run_sh 'grep NoNewPrivs /proc/self/status; ulimit -n; ulimit -Hn'
