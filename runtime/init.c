@@ -514,13 +514,24 @@ step_home (struct init_state *s, ct_error_t *err)
 	if (!s->p->set_home)
 		return 0;
 	memcpy (s->home_env, "HOME=", 5);
-	fd = ct_fs_openat_beneath (s->rootfd, "/etc/passwd", O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, &ignored);
-	if (fd < 0)
-		ct_error_release (&ignored);
-	else if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode)) {
+	/* only a regular file is opened for reading: a device node or FIFO
+	   planted there is looked at through O_PATH and left alone */
+	fd = ct_fs_openat_beneath (s->rootfd, "/etc/passwd", O_PATH, 0, &ignored);
+	if (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode)) {
+		struct stat again;
+
+		close (fd);
+		fd = ct_fs_openat_beneath (s->rootfd, "/etc/passwd", O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, &ignored);
+		if (fd >= 0 && (fstat (fd, &again) < 0 || again.st_ino != st.st_ino || again.st_dev != st.st_dev)) {
+			close (fd);
+			fd = -1;
+		}
+	} else if (fd >= 0) {
 		close (fd);
 		fd = -1;
 	}
+	if (fd < 0)
+		ct_error_release (&ignored);
 	while (fd >= 0 && !found && total < (16U << 20)) {
 		n = read (fd, buf, sizeof (buf));
 		if (n < 0 && errno == EINTR)
