@@ -10,10 +10,22 @@ load ../lib/helpers
 load ../lib/rootless
 bats_require_minimum_version 1.5.0
 
+# Why the suite cannot run here, or nothing.
+pm_missing() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "test requires root"
+	elif ! command -v podman >/dev/null; then
+		echo "test requires podman (Debian package podman)"
+	elif ! command -v runc >/dev/null; then
+		echo "test requires runc"
+	fi
+}
+
+# bats 1.8 cannot skip in setup_file: each test skips with the reason.
 setup_file() {
-	[ "$(id -u)" -eq 0 ] || skip "test requires root"
-	command -v podman >/dev/null || skip "test requires podman (Debian: podman)"
-	command -v runc >/dev/null || skip "test requires runc"
+	PM_SKIP=$(pm_missing)
+	export PM_SKIP
+	[ -z "$PM_SKIP" ] || return 0
 	PM=$BATS_FILE_TMPDIR
 	export PM
 	# Root here may lack CAP_SYS_RESOURCE: podman's default rlimits for
@@ -49,9 +61,10 @@ pm() {
 }
 
 setup() {
+	RLD=
+	[ -z "${PM_SKIP:-}" ] || skip "$PM_SKIP"
 	IMG=$(cat "$PM/image-id")
 	: >"$PM/calls"
-	RLD=
 }
 
 # The rootless user's podman on its own storage under $RLD.
