@@ -237,9 +237,43 @@ teardown() {
 	rlpm run -d --name rl1 --network none "$img" sleep 1000 >/dev/null
 	run_split rlpm exec rl1 sh -c 'echo in-exec; echo pid=$$'
 	[ "$status" -eq 0 ]
-	[[ "$output" =~ ^in-exec$'\n'pid=[0-9]+$ ]]
+	local nl=$'\n'
+	[[ "$output" =~ ^in-exec${nl}pid=[0-9]+$ ]]
 	[ -z "$stderr" ]
 	rlpm rm -f -t 0 rl1 >/dev/null
 	run_split rlpm ps -aq
 	[ -z "$output" ]
+}
+
+@test "podman: run options give the container what they give it under runc" {
+	local opts script ours theirs n=0
+	# OPTIONS | SCRIPT, one per line; each run once on cruntime, once on runc
+	while IFS='|' read -r opts script; do
+		[ -n "$opts" ] || continue
+		# shellcheck disable=SC2086 # the options are words on purpose
+		ours=$(pm run --rm --network none $opts "$IMG" sh -c "$script" 2>&1; echo "status=$?")
+		# shellcheck disable=SC2086
+		theirs=$(pm --runtime runc run --rm --network none $opts "$IMG" sh -c "$script" 2>&1; echo "status=$?")
+		echo "[$opts] cruntime: $ours" >&2
+		echo "[$opts] runc: $theirs" >&2
+		[ "$ours" = "$theirs" ]
+		[[ "$ours" == *status=0 ]] || [[ "$opts" == *unmask* ]]
+		n=$((n + 1))
+	done <<-'EOF'
+		--pid host|ls /proc 2>/dev/null | grep -c "^[0-9]" | awk "{ print (\$1 > 5) }"
+		--cgroupns private|grep -c ":/$" /proc/self/cgroup
+		--security-opt no-new-privileges|grep NoNewPrivs /proc/self/status
+		--tmpfs /x:rw,size=1m,mode=1777|stat -c %a /x; grep " /x " /proc/mounts | cut -d" " -f3,4
+		--shm-size 1m|grep " /dev/shm " /proc/mounts | cut -d" " -f3,4
+		--group-add 123 --user 1000:1000|id; grep -E "^(Cap|Groups)" /proc/self/status
+		--oom-score-adj 500|cat /proc/self/oom_score_adj
+		--cpus 0.5 --cpu-shares 512 --cpuset-cpus 0|grep Cpus_allowed_list /proc/self/status; cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /sys/fs/cgroup/cpu/cpu.shares 2>/dev/null || cat /sys/fs/cgroup/cpu.max
+		--memory 64m --memory-reservation 32m|cat /sys/fs/cgroup/memory/memory.soft_limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.low
+		--sysctl kernel.msgmax=65536|cat /proc/sys/kernel/msgmax
+		--security-opt mask=/etc/hostname --security-opt unmask=/proc/kcore|wc -c </etc/hostname; ls /proc/kcore 2>&1
+		--cap-add all|grep -E "^Cap" /proc/self/status
+		--user 65534 -w /tmp|id; pwd; grep -E "^Cap" /proc/self/status
+		--systemd always|grep -E " /(run|tmp|var/log/journal|sys/fs/cgroup) " /proc/mounts | cut -d" " -f2,3 | sort
+	EOF
+	[ "$n" -eq 14 ]
 }
