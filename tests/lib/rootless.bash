@@ -17,7 +17,9 @@ rl_make_user() {
 	done
 	RL_UID=$(id -u "$RL_USER")
 	RL_GID=$(id -g "$RL_USER")
+	# shellcheck disable=SC2034 # for the suites that load this file
 	RL_SUBUID=$(awk -F: -v u="$RL_USER" '$1 == u { print $2; exit }' /etc/subuid)
+	# shellcheck disable=SC2034
 	RL_SUBGID=$(awk -F: -v u="$RL_USER" '$1 == u { print $2; exit }' /etc/subgid)
 }
 

@@ -55,8 +55,9 @@ teardown() {
 	[ -n "$RL_DIR" ] || return 0
 	local id
 	if [ -d "$RL_XDG/cruntime" ]; then
-		for id in $(ls "$RL_XDG/cruntime"); do
-			rl_cruntime delete -f "$id" >/dev/null 2>&1 || true
+		for id in "$RL_XDG"/cruntime/*/; do
+			[ -d "$id" ] || continue
+			rl_cruntime delete -f "$(basename "$id")" >/dev/null 2>&1 || true
 		done
 	fi
 	rm -rf "$RL_DIR"
