@@ -1,6 +1,7 @@
 #!/bin/bash
 # Side by side, in one run: cruntime against runc (and crun when installed) on
-# one busybox bundle, plus a floor (unshare of the same namespaces + exec).
+# one busybox bundle, plus a floor (unshare of the same namespaces + exec),
+# and cruntime run from a read-only mount (no sealed copy of itself).
 #   run     start to exit of `run` of a container running /bin/true
 #   cycle   create -> start -> (exit) -> delete -f
 #   rss     peak RSS of one `run` (KiB, GNU time)
@@ -66,6 +67,15 @@ printf '%-9s %14s %16s %14s\n' unshare "$floor" - -
 base_run=$(time_runs run_one "$build/cruntime")
 base_cycle=$(time_runs cycle_one "$build/cruntime")
 printf '%-9s %14s %16s %14s\n' cruntime "$base_run" "$base_cycle" "$(rss_of "$build/cruntime")"
+# cruntime-ro: installed on a read-only mount (an image-based host's /usr),
+# where it needs no sealed copy of itself (specs/cruntime.1.md SECURITY)
+mkdir "$work/ro"
+cp "$build/cruntime" "$work/ro/cruntime"
+if mount --bind "$work/ro" "$work/ro" 2>/dev/null && mount -o remount,bind,ro "$work/ro"; then
+	trap 'umount "$work/ro"; rm -rf "$work"' EXIT
+	printf '%-9s %14s %16s %14s\n' cruntime-ro "$(time_runs run_one "$work/ro/cruntime")" \
+		"$(time_runs cycle_one "$work/ro/cruntime")" "$(rss_of "$work/ro/cruntime")"
+fi
 for peer in runc crun; do
 	command -v "$peer" >/dev/null || continue
 	r=$(time_runs run_one "$(command -v "$peer")")

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 
 #include "cleanup.h"
@@ -107,12 +108,19 @@ rt_selfexe_ensure_sealed (char **argv, ct_error_t *err)
 {
 	cleanup_close int exe = -1;
 	cleanup_close int mfd = -1;
+	struct statvfs vfs;
 	struct stat st;
 
 	exe = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (exe < 0)
 		return ct_make_error (err, errno, "open `/proc/self/exe`");
 	if (is_sealed (exe))
+		return 0;
+	/* On a read-only mount (an image-based host's /usr) the binary cannot
+	   be written through any fd a container gets on it (EROFS), and a
+	   container cannot remount a mount of the host's namespace: it is as
+	   safe as a sealed copy, and the copy and second exec are saved. */
+	if (fstatvfs (exe, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0)
 		return 0;
 	if (fstat (exe, &st) < 0)
 		return ct_make_error (err, errno, "stat `/proc/self/exe`");

@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
 # Known runtime escapes, one hostile fixture each: every test fails on a
 # runtime without the protection it names (runtime/selfexe.c, mounts.c,
-# init.c), and checks a sentinel on the host stays unchanged.  The one
-# exception says so: the memfd_noexec test guards the protection's own
-# fallback (MFD_EXEC), not the protection.
+# init.c), and checks a sentinel on the host stays unchanged.  Two
+# exceptions say so: the memfd_noexec test guards the protection's own
+# fallback (MFD_EXEC), and on a read-only mount the mount is the protection
+# (cruntime then runs the binary as it is).
 
 load ../lib/helpers
 bats_require_minimum_version 1.5.0
@@ -18,6 +19,7 @@ setup() {
 teardown() {
 	[ -n "${HOSTDIR:-}" ] || return 0
 	teardown_bundle
+	! mountpoint -q "$HOSTDIR/ro" || umount "$HOSTDIR/ro"
 	rm -rf "$HOSTDIR"
 }
 
@@ -49,6 +51,37 @@ teardown() {
 	[[ "$(cat "$BUNDLE/rootfs/done")" == "/memfd:cruntime"* ]]
 	grep -q '^rc=[1-9]' "$BUNDLE/rootfs/result"
 	[ "$(sha256sum <"$HOSTDIR/cruntime")" = "$sum" ]
+}
+
+# A binary on a read-only mount is not copied: nothing can write it.
+@test "cve-2019-5736: a binary on a read-only mount runs as it is and cannot be written through /proc/1/exe" {
+	requires unshare
+	mkdir "$HOSTDIR/ro"
+	cp "$CRUNTIME" "$HOSTDIR/ro/cruntime"
+	mount --bind "$HOSTDIR/ro" "$HOSTDIR/ro"
+	mount -o remount,bind,ro "$HOSTDIR/ro"
+	local sum pid
+	sum=$(sha256sum <"$HOSTDIR/ro/cruntime")
+	CRUNTIME=$HOSTDIR/ro/cruntime ct_create ct1
+	pid=$(cruntime state ct1 | jq -r .pid)
+	nsenter -t "$pid" -m -p sh -c '
+		exec 3</proc/1/exe || exit 1
+		echo opened >/ready
+		while [ ! -e /go ]; do usleep 10000; done
+		(echo pwned >/proc/self/fd/3) 2>/result
+		echo "rc=$?" >>/result
+		echo "$(readlink /proc/self/fd/3)" >/done' </dev/null >/dev/null 2>&1 &
+	retry 100 0.05 test -e "$BUNDLE/rootfs/ready"
+	CRUNTIME=$HOSTDIR/ro/cruntime cruntime start ct1
+	touch "$BUNDLE/rootfs/go"
+	retry 100 0.05 test -s "$BUNDLE/rootfs/done"
+	cat "$BUNDLE/rootfs/result" "$BUNDLE/rootfs/done" >&2
+	# the init ran the file on the read-only mount itself, and the write
+	# through it was refused by the mount
+	[ "$(cat "$BUNDLE/rootfs/done")" = "$HOSTDIR/ro/cruntime" ]
+	grep -q 'Read-only file system' "$BUNDLE/rootfs/result"
+	grep -q '^rc=[1-9]' "$BUNDLE/rootfs/result"
+	[ "$(sha256sum <"$HOSTDIR/ro/cruntime")" = "$sum" ]
 }
 
 # exec_is_sealed PID: for retry, until the re-exec is done
