@@ -819,6 +819,49 @@ place_in_userns (struct rt_spawn *s, ct_error_t *err)
 	return 0;
 }
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* clone3's arguments up to the cgroup fd (linux/sched.h, CLONE_ARGS_SIZE_VER2) */
+struct rt_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+	        cgroup;
+};
+
+/* On a pure v2 host the child can be born in the container's cgroup
+   (CLONE_INTO_CGROUP, Linux 5.7) instead of being moved there: a move
+   through cgroup.procs takes the threadgroup lock for writing, whose
+   first taker waits for an RCU grace period (milliseconds per `run`).  Not when execCPUAffinity.initial must be set before the
+   child enters its cgroup. */
+static bool
+can_clone_into_cgroup (const struct rt_spawn *s)
+{
+	return s->cg != NULL && s->cg->mode == RT_CG_UNIFIED && s->cg->n == 1 && s->cg->h[0].dirfd >= 0 &&
+	       !s->init.attrs.has_cpu_initial;
+}
+
+/* Like fork() into the cgroup: the pid, 0 in the child, -1 with errno when
+   clone3 cannot (an older kernel, a cgroup we may not enter): the caller
+   then clones and moves the child as before. */
+static long
+clone_into_cgroup (const struct rt_spawn *s)
+{
+#ifdef SYS_clone3
+	struct rt_clone_args a;
+
+	memset (&a, 0, sizeof (a));
+	a.flags = (uint64_t) s->clone_flags | CLONE_INTO_CGROUP;
+	a.exit_signal = SIGCHLD;
+	a.cgroup = (uint64_t) s->cg->h[0].dirfd;
+	return syscall (SYS_clone3, &a, sizeof (a));
+#else
+	(void) s;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 /* A pid namespace we may not join, or may not leave again, ourselves.
    Rootless exec: the container's user namespace owns its pid namespace,
    which only a process with capabilities there may join (join_user).
@@ -885,6 +928,7 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 	cleanup_close int own_timens = -1;
 	bool via_helper = false;
 	bool join_user = false;
+	bool born_in_cgroup = false;
 	int timens_errno;
 	int sv[2];
 	int child_fd;
@@ -955,8 +999,12 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 	   copy of our stack, and is pid 1 when CLONE_NEWPID is set. */
 	if (via_helper)
 		pid = clone_via_helper (s, (unsigned long) s->clone_flags, join_user);
-	else
-		pid = syscall (SYS_clone, (unsigned long) s->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	else {
+		pid = can_clone_into_cgroup (s) ? clone_into_cgroup (s) : -1;
+		born_in_cgroup = pid >= 0;
+		if (pid < 0)
+			pid = syscall (SYS_clone, (unsigned long) s->clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	}
 	clone_errno = errno;
 	if (pid != 0 && own_pidns >= 0 && setns (own_pidns, CLONE_NEWPID) < 0)
 		ct_log_warning ("cannot return to our own pid namespace: errno %d", errno);
@@ -992,7 +1040,9 @@ rt_spawn_clone (struct rt_spawn *s, ct_error_t *err)
 	/* On failure rt_spawn_release() kills and reaps the child. */
 	if (s->init.userns && place_in_userns (s, err) < 0)
 		return -1;
-	if (s->cg != NULL && rt_cg_enter (s->cg, s->pid, err) < 0)
+	if (born_in_cgroup)
+		ct_log_debug ("clone3: pid %d born in its cgroup", (int) s->pid);
+	else if (s->cg != NULL && rt_cg_enter (s->cg, s->pid, err) < 0)
 		return -1;
 	if (s->init.placed_wait) {
 		struct rt_sync_msg msg;

@@ -139,6 +139,20 @@ init_pid() {
 	grep -qx "$epid" <(cg_procs "$CG")
 }
 
+@test "cgroups: on pure v2 the init and exec'd processes are born in their cgroup (clone3 CLONE_INTO_CGROUP)" {
+	[ "$(cg_mode)" = v2 ] || skip "CLONE_INTO_CGROUP serves pure cgroup v2 hosts"
+	"$CRUNTIME" --root "$ROOT" --debug --log "$BUNDLE/debug.log" run -d -b "$BUNDLE" ct1 \
+		</dev/null >/dev/null 2>"$BUNDLE/err" || { cat "$BUNDLE/err" >&2; false; }
+	pid=$(init_pid ct1)
+	cg_check_proc "$pid" "$CG"
+	grep -q "clone3: pid $pid born in its cgroup" "$BUNDLE/debug.log"
+	"$CRUNTIME" --root "$ROOT" --debug --log "$BUNDLE/debug.log" exec -d --pid-file "$BUNDLE/exec.pid" ct1 \
+		/testinit pause </dev/null >/dev/null 2>&1
+	epid=$(cat "$BUNDLE/exec.pid")
+	cg_check_proc "$epid" "$CG"
+	grep -q "born in its cgroup" <(grep -v "pid $pid " "$BUNDLE/debug.log")
+}
+
 @test "cgroups: delete removes the cgroup in every hierarchy" {
 	# created, then deleted
 	ct_create ct1
