@@ -514,6 +514,27 @@ layer_media_type (const struct member *m)
 	return CT_MT_OCI_LAYER;
 }
 
+static int measure_decompressed (int fd, int64_t *size, char **digest, ct_error_t *err);
+
+/* A compressed layer of a docker archive, already stored as member m: its
+   tar's digest must be the config's diff_ids[i]. */
+static int
+check_compressed_diff_id (struct reader *rd, const struct member *m, const char *name, size_t i, const char *diff_id,
+                          ct_error_t *err)
+{
+	cleanup_close int fd = -1;
+	cleanup_free char *digest = NULL;
+	int64_t size;
+
+	fd = ct_layout_open_blob (rd->dest, m->digest, err);
+	if (fd < 0 || measure_decompressed (fd, &size, &digest, err) < 0)
+		return ct_error_wrap (err, "layer `%s`", name);
+	if (strcmp (digest, diff_id) != 0)
+		return ct_make_error (err, 0, "layer `%s` uncompresses to `%s` but the config's diff_ids[%zu] is `%s`",
+		                      name, digest, i, diff_id);
+	return 0;
+}
+
 static int
 finish_docker (struct reader *rd, const char *ref, struct ct_descriptor *desc, char **name, ct_error_t *err)
 {
@@ -615,6 +636,11 @@ finish_docker (struct reader *rd, const char *ref, struct ct_descriptor *desc, c
 			               e->layers[i], lm->digest, i, cfg->diff_ids[i]);
 			goto out;
 		}
+		/* A compressed one is checked the same way once uncompressed (the
+		   stored blob, one more pass), so no broken image gets a name. */
+		if (strcmp (mt, CT_MT_OCI_LAYER) != 0 &&
+		    check_compressed_diff_id (rd, lm, e->layers[i], i, cfg->diff_ids[i], err) < 0)
+			goto out;
 		m.layers[i].media_type = xstrdup (mt);
 		m.layers[i].digest = xstrdup (lm->digest);
 		m.layers[i].size = lm->size;

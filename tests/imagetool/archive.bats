@@ -364,6 +364,27 @@ import_refused() {
 	import_refused "$T/bad.tar" "layer \`$layer\` has digest" "but the config's diff_ids[0] is"
 }
 
+@test "a docker archive's compressed layers are checked against the diff_ids once uncompressed" {
+	cimage export --format docker busybox -o "$T/d.tar"
+	mkdir "$T/x"
+	tar -C "$T/x" -xf "$T/d.tar"
+	layer=$(jq -r '.[0].Layers[0]' "$T/x/manifest.json")
+	config=$(jq -r '.[0].Config' "$T/x/manifest.json")
+	# the same layer gzipped (as some writers store them): imported as a gzip layer
+	gzip -n <"$T/x/$layer" >"$T/gz" && mv "$T/gz" "$T/x/$layer"
+	tar -C "$T/x" -cf "$T/good.tar" manifest.json "$layer" "$config"
+	run_split cimage import "$T/good.tar" gz:1
+	[ "$status" -eq 0 ]
+	run_split cimage inspect --raw gz:1
+	[ "$(jq -r '.layers[0].mediaType' <<<"$output")" = application/vnd.oci.image.layer.v1.tar+gzip ]
+	# another layer, gzipped, under that name: refused, and no name given
+	echo sentinel >"$T/sentinel"
+	echo other >"$T/other"
+	tar -C "$T" -cf - other | gzip -n >"$T/x/$layer"
+	tar -C "$T/x" -cf "$T/bad.tar" manifest.json "$layer" "$config"
+	import_refused "$T/bad.tar" "layer \`$layer\` uncompresses to \`sha256:" "but the config's diff_ids[0] is"
+}
+
 @test "an image index exports with every manifest; as a docker archive the host's platform is written" {
 	[ "$(uname -m)" = x86_64 ] || skip "the fixture image is linux/amd64"
 	size=$(stat -c %s "$(blob "$STORE" "$DIGEST")")
