@@ -832,8 +832,9 @@ struct rt_clone_args {
 /* On a pure v2 host the child can be born in the container's cgroup
    (CLONE_INTO_CGROUP, Linux 5.7) instead of being moved there: a move
    through cgroup.procs takes the threadgroup lock for writing, whose
-   first taker waits for an RCU grace period (milliseconds per `run`).  Not when execCPUAffinity.initial must be set before the
-   child enters its cgroup. */
+   first taker waits for an RCU grace period (milliseconds per `run`).
+   Not when execCPUAffinity.initial must be set before the child enters
+   its cgroup. */
 static bool
 can_clone_into_cgroup (const struct rt_spawn *s)
 {
