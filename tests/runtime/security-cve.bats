@@ -23,6 +23,25 @@ teardown() {
 	rm -rf "$HOSTDIR"
 }
 
+# hold_exe_then_write PID BINARY: the container's busybox, in the created
+# init's mount and pid namespaces, opens /proc/1/exe; the init is started
+# with BINARY; then it writes through what it holds.  /result gets the
+# error and status, /done what the fd pointed at.
+hold_exe_then_write() {
+	nsenter -t "$1" -m -p sh -c '
+		exec 3</proc/1/exe || exit 1
+		echo opened >/ready
+		while [ ! -e /go ]; do usleep 10000; done
+		(echo pwned >/proc/self/fd/3) 2>/result
+		echo "rc=$?" >>/result
+		echo "$(readlink /proc/self/fd/3)" >/done' </dev/null >/dev/null 2>&1 &
+	retry 100 0.05 test -e "$BUNDLE/rootfs/ready"
+	CRUNTIME=$2 cruntime start ct1
+	touch "$BUNDLE/rootfs/go"
+	retry 100 0.05 test -s "$BUNDLE/rootfs/done"
+	cat "$BUNDLE/rootfs/result" "$BUNDLE/rootfs/done" >&2
+}
+
 # CVE-2019-5736: a process of the container keeps /proc/1/exe of the init
 # (still the runtime until `start`) open and writes through it afterwards.
 @test "cve-2019-5736: /proc/1/exe of the created init cannot overwrite the runtime binary" {
@@ -34,19 +53,7 @@ teardown() {
 	CRUNTIME=$HOSTDIR/cruntime ct_create ct1
 	pid=$(cruntime state ct1 | jq -r .pid)
 	[ "$pid" -gt 0 ]
-	# runs the container's busybox in its mount and pid namespaces
-	nsenter -t "$pid" -m -p sh -c '
-		exec 3</proc/1/exe || exit 1
-		echo opened >/ready
-		while [ ! -e /go ]; do usleep 10000; done
-		(echo pwned >/proc/self/fd/3) 2>/result
-		echo "rc=$?" >>/result
-		echo "$(readlink /proc/self/fd/3)" >/done' </dev/null >/dev/null 2>&1 &
-	retry 100 0.05 test -e "$BUNDLE/rootfs/ready"
-	CRUNTIME=$HOSTDIR/cruntime cruntime start ct1
-	touch "$BUNDLE/rootfs/go"
-	retry 100 0.05 test -s "$BUNDLE/rootfs/done"
-	cat "$BUNDLE/rootfs/result" "$BUNDLE/rootfs/done" >&2
+	hold_exe_then_write "$pid" "$HOSTDIR/cruntime"
 	# the init was the sealed copy, the write refused
 	[[ "$(cat "$BUNDLE/rootfs/done")" == "/memfd:cruntime"* ]]
 	grep -q '^rc=[1-9]' "$BUNDLE/rootfs/result"
@@ -64,18 +71,7 @@ teardown() {
 	sum=$(sha256sum <"$HOSTDIR/ro/cruntime")
 	CRUNTIME=$HOSTDIR/ro/cruntime ct_create ct1
 	pid=$(cruntime state ct1 | jq -r .pid)
-	nsenter -t "$pid" -m -p sh -c '
-		exec 3</proc/1/exe || exit 1
-		echo opened >/ready
-		while [ ! -e /go ]; do usleep 10000; done
-		(echo pwned >/proc/self/fd/3) 2>/result
-		echo "rc=$?" >>/result
-		echo "$(readlink /proc/self/fd/3)" >/done' </dev/null >/dev/null 2>&1 &
-	retry 100 0.05 test -e "$BUNDLE/rootfs/ready"
-	CRUNTIME=$HOSTDIR/ro/cruntime cruntime start ct1
-	touch "$BUNDLE/rootfs/go"
-	retry 100 0.05 test -s "$BUNDLE/rootfs/done"
-	cat "$BUNDLE/rootfs/result" "$BUNDLE/rootfs/done" >&2
+	hold_exe_then_write "$pid" "$HOSTDIR/ro/cruntime"
 	# the init ran the file on the read-only mount itself, and the write
 	# through it was refused by the mount
 	[ "$(cat "$BUNDLE/rootfs/done")" = "$HOSTDIR/ro/cruntime" ]
